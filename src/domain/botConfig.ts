@@ -6,9 +6,7 @@ import { z } from 'zod';
 export const BOT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}\/[A-Z]{3,5}$/;
 
-const decimalString = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string such as "10000.00"');
+const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string such as "10000.00"');
 
 export const brokerCostsSchema = z
   .object({

@@ -1,0 +1,30 @@
+import type { PortfolioSummary } from '../domain/types';
+import type { ActivityDeps } from './deps';
+
+export interface OpenAccountInput {
+  botId: string;
+  symbol: string;
+  startingCash: string;
+}
+
+export interface OpenAccountResult {
+  portfolio: PortfolioSummary;
+  /** The highest cycle number the ledger knows for this bot (journal or orders): a re-created bot resumes after it. */
+  lastCycle: number;
+}
+
+export function makeAccountActivities({ pool, broker }: ActivityDeps) {
+  return {
+    async openAccount(input: OpenAccountInput): Promise<OpenAccountResult> {
+      await broker.openAccount(input.botId, input.symbol, input.startingCash);
+      const { rows } = await pool.query<{ last: number | null; price: string | null }>(
+        `SELECT GREATEST((SELECT max(cycle) FROM cycle_journal WHERE bot_id = $1),
+                         (SELECT max(cycle) FROM orders WHERE bot_id = $1)) AS last,
+                (SELECT price FROM cycle_journal WHERE bot_id = $1 ORDER BY cycle DESC LIMIT 1) AS price`,
+        [input.botId],
+      );
+      const mark = rows[0]?.price ?? null;
+      return { portfolio: await broker.portfolio(input.botId, mark), lastCycle: rows[0]?.last ?? 0 };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
+import type { ActivityDeps } from './deps';
+
+export interface LearningInput {
+  botId: string;
+  cycle: number;
+  workflowId: string;
+  snapshot: MarketSnapshot;
+  decision: Decision;
+  verdict: RiskVerdict;
+  execution: ExecutionResult | null;
+}
+
+export function makeLearningActivities({ pool, broker }: ActivityDeps) {
+  return {
+    /** Learn: journal what the cycle saw, decided and did, and report the portfolio after it. Idempotent per cycle. */
+    async recordCycle(input: LearningInput): Promise<PortfolioSummary> {
+      const portfolio = await broker.portfolio(input.botId, input.snapshot.price);
+      await pool.query(
+        `INSERT INTO cycle_journal (bot_id, cycle, workflow_id, data_source, data_age_seconds, price, decision, verdict,
+                                    execution, cash, equity, realized_pnl)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (bot_id, cycle) DO UPDATE SET
+           workflow_id = EXCLUDED.workflow_id, data_source = EXCLUDED.data_source,
+           data_age_seconds = EXCLUDED.data_age_seconds, price = EXCLUDED.price, decision = EXCLUDED.decision,
+           verdict = EXCLUDED.verdict, execution = EXCLUDED.execution, cash = EXCLUDED.cash,
+           equity = EXCLUDED.equity, realized_pnl = EXCLUDED.realized_pnl, recorded_at = now()`,
+        [
+          input.botId,
+          input.cycle,
+          input.workflowId,
+          input.snapshot.source,
+          input.snapshot.ageSeconds,
+          input.snapshot.price,
+          JSON.stringify(input.decision),
+          JSON.stringify(input.verdict),
+          input.execution ? JSON.stringify(input.execution) : null,
+          portfolio.cash,
+          portfolio.equity,
+          portfolio.realizedPnl,
+        ],
+      );
+      return portfolio;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Broker } from '../broker/paperBroker';
+import { BOT_ID_PATTERN, type BotConfig, resolveBotConfig } from '../domain/botConfig';
+import type { Fill, Phase } from '../domain/types';
+import type { botWorkflow } from '../workflows/bot';
+import { type BotStatus, botWorkflowId, phaseQuery, startSignal, statusQuery, stopSignal } from '../workflows/messages';
+import { ApiError, notFound } from './errors';
+
+// The bot use cases, transport-agnostic: the REST routes (and later other adapters) are thin calls into these.
+
+export interface BotsContext {
+  client: Client;
+  broker: Broker;
+  taskQueue: string;
+  defaultMarketDataMode: BotConfig['marketDataMode'];
+}
+
+export type BotView = Omit<BotStatus, 'phase'> & { phase: Phase | 'IN_CYCLE' };
+
+function checkedId(id: string): string {
+  if (!BOT_ID_PATTERN.test(id)) throw new ApiError(400, 'invalid_bot_id', `"${id}" is not a valid bot id`);
+  return id;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError;
+}
+
+export async function createBot(
+  ctx: BotsContext,
+  body: unknown,
+): Promise<{ id: string; workflowId: string; config: BotConfig }> {
+  const config = resolveBotConfig(body, { marketDataMode: ctx.defaultMarketDataMode });
+  const workflowId = botWorkflowId(config.id);
+  try {
+    await ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [{ config }],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new ApiError(409, 'bot_exists', `bot "${config.id}" already exists and is open`);
+    }
+    throw err;
+  }
+  return { id: config.id, workflowId, config };
+}
+
+export async function signalBot(ctx: BotsContext, id: string, action: 'start' | 'stop'): Promise<void> {
+  const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
+  try {
+    await handle.signal(action === 'start' ? startSignal : stopSignal);
+  } catch (err) {
+    if (isNotFound(err)) throw notFound(`bot "${id}"`);
+    throw err;
+  }
+}
+
+export async function getBot(ctx: BotsContext, id: string): Promise<BotView> {
+  const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
+  let status: BotStatus;
+  try {
+    status = await handle.query(statusQuery);
+  } catch (err) {
+    if (isNotFound(err)) throw notFound(`bot "${id}"`);
+    throw err;
+  }
+  if (!status.currentCycle) return status;
+  // The bot only knows a cycle is in flight; the cycle workflow knows its phase.
+  const phase = await ctx.client.workflow
+    .getHandle(status.currentCycle.workflowId)
+    .query(phaseQuery)
+    .catch(() => 'IN_CYCLE' as const);
+  return { ...status, phase };
+}
+
+export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> {
+  const fills = await ctx.broker.fills(checkedId(id));
+  if (fills.length > 0) return fills;
+  try {
+    await ctx.client.workflow.getHandle(botWorkflowId(id)).describe();
+  } catch (err) {
+    if (isNotFound(err)) throw notFound(`bot "${id}"`);
+    throw err;
+  }
+  return fills;
+}

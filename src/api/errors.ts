@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+
+/** A failure the API answers with its own status and code: `{ "error": { "code", "message", "details" } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  if (err instanceof ApiError) {
+    res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
+    return;
+  }
+  if (err instanceof ZodError) {
+    const details = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    res.status(400).json({
+      error: {
+        code: 'invalid_request',
+        message: details.map((d) => `${d.path || 'body'}: ${d.message}`).join('; '),
+        details,
+      },
+    });
+    return;
+  }
+  // express.json() failures: malformed JSON, a body too large, a wrong charset.
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') {
+    res.status(400).json({ error: { code: 'invalid_json', message: 'request body is not valid JSON', details: null } });
+    return;
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    res
+      .status(e.status)
+      .json({ error: { code: e.type ?? 'bad_request', message: e.message ?? 'bad request', details: null } });
+    return;
+  }
+  console.error('api: unexpected error', err);
+  res.status(500).json({ error: { code: 'internal', message: 'internal error', details: null } });
+};

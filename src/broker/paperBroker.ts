@@ -1,0 +1,170 @@
+import type { Pool, PoolClient } from 'pg';
+import { bookFill, equityOf } from '../domain/fills';
+import { dec, formatMoney, formatQty } from '../domain/money';
+import type { BrokerCosts, ExecutionResult, Fill, OrderIntent, PortfolioSummary } from '../domain/types';
+import { fillFromRow, type FillRow } from './rows';
+
+/**
+ * The paper broker: one implementation behind the broker interface the execution phase uses, booking into
+ * the Postgres ledger. Every order carries `clientOrderId = <botId>:<cycle>`; a retried execution finds
+ * its order by that id and returns the original outcome, so a cycle fills at most once.
+ */
+export interface Broker {
+  openAccount(botId: string, symbol: string, startingCash: string): Promise<void>;
+  portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary>;
+  placeMarketOrder(intent: OrderIntent, costs: BrokerCosts): Promise<ExecutionResult>;
+  fills(botId: string): Promise<Fill[]>;
+}
+
+export class AccountNotFoundError extends Error {
+  override name = 'AccountNotFoundError';
+}
+
+export class PaperBroker implements Broker {
+  constructor(private readonly pool: Pool) {}
+
+  async openAccount(botId: string, symbol: string, startingCash: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO accounts (bot_id, symbol, starting_cash, cash) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (bot_id) DO NOTHING`,
+      [botId, symbol, startingCash],
+    );
+  }
+
+  async portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary> {
+    const { rows } = await this.pool.query<{
+      symbol: string;
+      cash: string;
+      realized_pnl: string;
+      quantity: string | null;
+      average_cost: string | null;
+    }>(
+      `SELECT a.symbol, a.cash, a.realized_pnl, p.quantity, p.average_cost
+         FROM accounts a LEFT JOIN positions p ON p.bot_id = a.bot_id AND p.symbol = a.symbol
+        WHERE a.bot_id = $1`,
+      [botId],
+    );
+    if (rows.length === 0) throw new AccountNotFoundError(`no account for bot "${botId}"`);
+    const r = rows[0];
+    const quantity = formatQty(r.quantity ?? '0');
+    return {
+      cash: formatMoney(r.cash),
+      equity: equityOf(r.cash, quantity, markPrice),
+      realizedPnl: formatMoney(r.realized_pnl),
+      position: { symbol: r.symbol, quantity, averageCost: dec(r.average_cost ?? '0').toFixed() },
+      markPrice,
+    };
+  }
+
+  async placeMarketOrder(intent: OrderIntent, costs: BrokerCosts): Promise<ExecutionResult> {
+    return this.inTransaction(async (db) => {
+      // Lock the account first: concurrent attempts for the same bot queue here, and the second one then
+      // sees the first one's order below instead of racing it.
+      const account = await db.query<{ cash: string; realized_pnl: string }>(
+        'SELECT cash, realized_pnl FROM accounts WHERE bot_id = $1 FOR UPDATE',
+        [intent.botId],
+      );
+      if (account.rowCount === 0) throw new AccountNotFoundError(`no account for bot "${intent.botId}"`);
+
+      const existing = await this.findOutcome(db, intent.clientOrderId);
+      if (existing) return existing;
+
+      const position = await db.query<{ quantity: string; average_cost: string }>(
+        'SELECT quantity, average_cost FROM positions WHERE bot_id = $1 AND symbol = $2',
+        [intent.botId, intent.symbol],
+      );
+      const held = position.rows[0] ?? { quantity: '0', average_cost: '0' };
+      const outcome = bookFill(
+        {
+          cash: account.rows[0].cash,
+          quantity: held.quantity,
+          averageCost: held.average_cost,
+          realizedPnl: account.rows[0].realized_pnl,
+        },
+        { side: intent.side, quantity: intent.quantity, referencePrice: intent.referencePrice },
+        costs,
+      );
+      const order = await db.query<{ id: string }>(
+        `INSERT INTO orders (client_order_id, bot_id, cycle, symbol, side, quantity, reference_price, status, reject_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          intent.clientOrderId,
+          intent.botId,
+          intent.cycle,
+          intent.symbol,
+          intent.side,
+          dec(intent.quantity).abs().toFixed(),
+          intent.referencePrice,
+          outcome.ok ? 'filled' : 'rejected',
+          outcome.ok ? null : outcome.reason,
+        ],
+      );
+      if (!outcome.ok) {
+        return { status: 'rejected', clientOrderId: intent.clientOrderId, reason: outcome.reason, duplicate: false };
+      }
+      const filled = await db.query<FillRow>(
+        `INSERT INTO fills (order_id, client_order_id, bot_id, cycle, symbol, side, quantity, price, fee, realized_pnl,
+                            cash_after, filled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING *`,
+        [
+          order.rows[0].id,
+          intent.clientOrderId,
+          intent.botId,
+          intent.cycle,
+          intent.symbol,
+          intent.side,
+          intent.quantity,
+          outcome.price,
+          outcome.fee,
+          outcome.realizedPnl,
+          outcome.after.cash,
+        ],
+      );
+      await db.query(
+        `INSERT INTO positions (bot_id, symbol, quantity, average_cost) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (bot_id, symbol) DO UPDATE SET quantity = $3, average_cost = $4, updated_at = now()`,
+        [intent.botId, intent.symbol, outcome.after.quantity, outcome.after.averageCost],
+      );
+      await db.query('UPDATE accounts SET cash = $2, realized_pnl = $3, updated_at = now() WHERE bot_id = $1', [
+        intent.botId,
+        outcome.after.cash,
+        outcome.after.realizedPnl,
+      ]);
+      return { status: 'filled', fill: fillFromRow(filled.rows[0]), duplicate: false };
+    });
+  }
+
+  async fills(botId: string): Promise<Fill[]> {
+    const { rows } = await this.pool.query<FillRow>('SELECT * FROM fills WHERE bot_id = $1 ORDER BY id', [botId]);
+    return rows.map(fillFromRow);
+  }
+
+  private async findOutcome(db: PoolClient, clientOrderId: string): Promise<ExecutionResult | null> {
+    const { rows } = await db.query<{ status: string; reject_reason: string | null } & Partial<FillRow>>(
+      `SELECT o.status, o.reject_reason, f.*
+         FROM orders o LEFT JOIN fills f ON f.order_id = o.id WHERE o.client_order_id = $1`,
+      [clientOrderId],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    if (row.status === 'rejected') {
+      return { status: 'rejected', clientOrderId, reason: row.reject_reason ?? 'rejected', duplicate: true };
+    }
+    return { status: 'filled', fill: fillFromRow(row as FillRow), duplicate: true };
+  }
+
+  private async inTransaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      const result = await work(db);
+      await db.query('COMMIT');
+      return result;
+    } catch (err) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      db.release();
+    }
+  }
+}

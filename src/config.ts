@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only reader of process.env. Everything else receives an AppConfig.
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('ooda-bot'),
+  TEMPORAL_CLI_PATH: optionalText,
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  EMBEDDED_POSTGRES_PORT: port(54329),
+  API_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  MARKET_DATA_MODE: optionalText.pipe(z.enum(['quicktest', 'live']).optional()),
+  ALPHAVANTAGE_API_KEY: optionalText,
+  ALPHAVANTAGE_BASE_URL: z.string().trim().url().default('https://www.alphavantage.co/query'),
+  ALPHAVANTAGE_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+});
+
+export interface AppConfig {
+  temporal: {
+    /** Undefined: start an embedded dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    cliPath?: string;
+    port: number;
+    uiPort: number;
+  };
+  database: { url?: string; embeddedPort: number };
+  api: { host: string; port: number };
+  dataDir: string;
+  marketDataMode: 'quicktest' | 'live';
+  alphaVantage: { apiKey?: string; baseUrl: string; timeoutMs: number };
+  worker: { shutdownGraceMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  // Live data needs a key; without one the bot would only ever trade on synthetic data, so refuse clearly.
+  const mode = e.MARKET_DATA_MODE ?? (e.ALPHAVANTAGE_API_KEY ? 'live' : 'quicktest');
+  if (mode === 'live' && !e.ALPHAVANTAGE_API_KEY) {
+    throw new ConfigError('invalid configuration:\n  MARKET_DATA_MODE: "live" needs ALPHAVANTAGE_API_KEY');
+  }
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT },
+    dataDir: path.resolve(e.DATA_DIR),
+    marketDataMode: mode,
+    alphaVantage: {
+      apiKey: e.ALPHAVANTAGE_API_KEY,
+      baseUrl: e.ALPHAVANTAGE_BASE_URL,
+      timeoutMs: Math.round(e.ALPHAVANTAGE_TIMEOUT_SECONDS * 1000),
+    },
+    worker: { shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000) },
+  };
+}

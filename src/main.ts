@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './config';
+import { openDatabase, runApi, runWorker, type Part } from './runtime/app';
+import { ensureDefaultBot } from './runtime/defaultBot';
+import { startServices } from './runtime/services';
+import { onShutdown } from './runtime/shutdown';
+
+// `npm start`: Temporal (embedded or given), Postgres (embedded or given), the worker, the API and the default
+// bot, in one process tree. Ctrl-C stops everything, in reverse order.
+
+const log = (msg: string) => console.log(`[ooda-bot] ${msg}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  log(`starting (market data: ${config.marketDataMode}, data dir: ${config.dataDir})`);
+  const parts: Part[] = [];
+  onShutdown(parts, log);
+
+  const services = await startServices(config);
+  parts.push(services);
+  log(`temporal: ${services.temporalAddress}${services.embedded.temporal ? ' (embedded dev server)' : ''}`);
+  log(`postgres: ${services.embedded.postgres ? 'embedded, under ' + config.dataDir : 'DATABASE_URL'}`);
+
+  const pool = await openDatabase(services.databaseUrl, log);
+  parts.push({ stop: () => pool.end() });
+  parts.push(await runWorker(config, services.temporalAddress, pool, log));
+  const api = await runApi(config, services.temporalAddress, pool);
+  parts.push(api);
+
+  const bot = await ensureDefaultBot(api.client, config.temporal.taskQueue, config.marketDataMode);
+  log(
+    `default bot "${bot.id}" (${bot.symbol}, ${bot.marketDataMode}) is running, a cycle every ${bot.intervalSeconds}s`,
+  );
+  log(`API:         ${api.api.url}  (try: curl ${api.api.url}/api/bots/${bot.id})`);
+  if (services.temporalUiUrl)
+    log(`Temporal UI: ${services.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+  log('press Ctrl-C to stop');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('[ooda-bot] failed to start:', err);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

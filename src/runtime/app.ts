@@ -1,0 +1,76 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { PaperBroker } from '../broker/paperBroker';
+import type { AppConfig } from '../config';
+import { migrateUp } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { startApiServer, type ApiServer } from '../api/server';
+import { createBotWorker } from '../worker';
+import { buildLiveMarketData } from './liveMarketData';
+
+// The parts of OODA Bot, each startable alone (npm run worker / npm run api) or together (npm start).
+
+export interface Part {
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(databaseUrl: string, log: (msg: string) => void): Promise<Pool> {
+  const applied = await migrateUp(databaseUrl);
+  if (applied.length) log(`database: applied migrations ${applied.join(', ')}`);
+  return createPool(databaseUrl);
+}
+
+export async function runWorker(
+  config: AppConfig,
+  temporalAddress: string,
+  pool: Pool,
+  log: (msg: string) => void,
+): Promise<Part & { worker: Worker }> {
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createBotWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { pool, broker: new PaperBroker(pool), liveMarketData: buildLiveMarketData(config, pool) },
+    shutdownGraceMs: config.worker.shutdownGraceMs,
+  });
+  const running = worker.run();
+  running.catch((err: Error) => log(`worker stopped with an error: ${err.message}`));
+  log(`worker: polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+export async function runApi(
+  config: AppConfig,
+  temporalAddress: string,
+  pool: Pool,
+): Promise<Part & { api: ApiServer; client: Client }> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApiServer(
+    {
+      client,
+      broker: new PaperBroker(pool),
+      taskQueue: config.temporal.taskQueue,
+      defaultMarketDataMode: config.marketDataMode,
+    },
+    config.api.host,
+    config.api.port,
+  );
+  return {
+    api,
+    client,
+    async stop() {
+      await api.stop();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+// Where the `temporal` CLI (the dev server with the web UI) comes from, in order:
+// TEMPORAL_CLI_PATH, `temporal` on PATH, .temporal/bin/temporal, a `go install` into .temporal/bin when Go is
+// present, else nothing: the caller lets the SDK download it (machines with internet).
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const LOCAL_CLI = path.join(PROJECT_ROOT, '.temporal', 'bin', 'temporal');
+/** Later tags carry a `replace` directive in go.mod and refuse `go install`. */
+export const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+export type CliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'local' | 'built' | 'sdk-download';
+
+export async function findTemporalCli(opts: {
+  configuredPath?: string;
+  build?: boolean;
+  log?: (msg: string) => void;
+}): Promise<{ path?: string; source: CliSource }> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.configuredPath) {
+    if (!isExecutable(opts.configuredPath)) {
+      throw new Error(`TEMPORAL_CLI_PATH=${opts.configuredPath} is not an executable file`);
+    }
+    return { path: opts.configuredPath, source: 'TEMPORAL_CLI_PATH' };
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) return { path: fromPath, source: 'PATH' };
+  if (isExecutable(LOCAL_CLI)) return { path: LOCAL_CLI, source: 'local' };
+  if (opts.build !== false && spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
+    await buildCli(log);
+    return { path: LOCAL_CLI, source: 'built' };
+  }
+  return { source: 'sdk-download' };
+}
+
+async function buildCli(log: (msg: string) => void): Promise<void> {
+  mkdirSync(path.dirname(LOCAL_CLI), { recursive: true });
+  log(`building the temporal CLI: go install ${CLI_MODULE} (the first build takes a few minutes)...`);
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  const ticker = setInterval(() => log(`  still building the temporal CLI (${seconds()}s)`), 30_000);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('go', ['install', CLI_MODULE], {
+        env: { ...process.env, GOBIN: path.dirname(LOCAL_CLI) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}`))));
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+  log(`built ${LOCAL_CLI} in ${seconds()}s`);
+}

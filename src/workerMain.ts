@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './config';
+import { openDatabase, runWorker, type Part } from './runtime/app';
+import { onShutdown } from './runtime/shutdown';
+
+// `npm run worker`: the worker alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
+
+const log = (msg: string) => console.log(`[ooda-bot worker] ${msg}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.temporal.address || !config.database.url) {
+    throw new ConfigError(
+      'invalid configuration:\n  npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL (npm start embeds both)',
+    );
+  }
+  const parts: Part[] = [];
+  onShutdown(parts, log);
+  const pool = await openDatabase(config.database.url, log);
+  parts.push({ stop: () => pool.end() });
+  parts.push(await runWorker(config, config.temporal.address, pool, log));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

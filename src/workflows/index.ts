@@ -1,0 +1,3 @@
+// The worker's workflow bundle entry: only orchestration lives under src/workflows.
+export { botWorkflow } from './bot';
+export { oodaCycleWorkflow } from './cycle';

@@ -1,0 +1,103 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BotConfig } from '../domain/botConfig';
+import type {
+  DataSource,
+  Decision,
+  DecimalString,
+  IsoTime,
+  Phase,
+  PortfolioSummary,
+  RiskVerdict,
+} from '../domain/types';
+
+// Every signal and query of the bot, defined once. The API, the CLI docs and the Temporal UI use these names:
+//   temporal workflow signal --workflow-id bot-btc --name stop
+//   temporal workflow query  --workflow-id bot-btc --name status
+
+export const startSignal = defineSignal('start');
+export const stopSignal = defineSignal('stop');
+export const statusQuery = defineQuery<BotStatus>('status');
+/** Asked of a cycle workflow (bot-<id>-cycle-<n>): where it is now. */
+export const phaseQuery = defineQuery<Phase>('phase');
+
+export interface ExecutionSummary {
+  status: 'filled' | 'rejected';
+  clientOrderId: string;
+  side: 'buy' | 'sell';
+  quantity: DecimalString;
+  price?: DecimalString;
+  fee?: DecimalString;
+  realizedPnl?: DecimalString;
+  reason?: string;
+}
+
+export interface CycleSummary {
+  cycle: number;
+  workflowId: string;
+  dataSource: DataSource;
+  dataAgeSeconds: number;
+  price: DecimalString;
+  decision: Decision;
+  verdict: Pick<RiskVerdict, 'approved' | 'rule' | 'reason' | 'order'>;
+  execution: ExecutionSummary | null;
+  portfolio: PortfolioSummary;
+  startedAt: IsoTime;
+  completedAt: IsoTime;
+}
+
+export interface CycleFailure {
+  cycle: number;
+  workflowId: string;
+  message: string;
+  at: IsoTime;
+}
+
+/** Everything the bot carries across continue-as-new: plain JSON only (no Map, Date or class instance). */
+export interface BotState {
+  config: BotConfig;
+  running: boolean;
+  cyclesCompleted: number;
+  cyclesFailed: number;
+  /** Number of the last cycle started; its id is bot-<id>-cycle-<n>. */
+  lastCycleStarted: number;
+  portfolio: PortfolioSummary | null;
+  lastCycle: CycleSummary | null;
+  lastFailure: CycleFailure | null;
+  /** How many times this bot has continued-as-new. */
+  runs: number;
+  createdAt: IsoTime;
+}
+
+export interface BotWorkflowInput {
+  config: BotConfig;
+  /** Present when continuing as new. */
+  state?: BotState;
+  /** Start cycling at once (default true). */
+  startRunning?: boolean;
+}
+
+export interface BotStatus {
+  botId: string;
+  symbol: string;
+  running: boolean;
+  /** IDLE between cycles; IN_CYCLE while a cycle workflow runs (ask it for its own phase). */
+  phase: 'IDLE' | 'IN_CYCLE';
+  currentCycle: { cycle: number; workflowId: string } | null;
+  nextCycleAt: IsoTime | null;
+  cyclesCompleted: number;
+  cyclesFailed: number;
+  runs: number;
+  portfolio: PortfolioSummary | null;
+  lastCycle: CycleSummary | null;
+  lastFailure: CycleFailure | null;
+  config: BotConfig;
+  createdAt: IsoTime;
+}
+
+export function botWorkflowId(botId: string): string {
+  return `bot-${botId}`;
+}
+
+export function cycleWorkflowId(botId: string, cycle: number): string {
+  return `bot-${botId}-cycle-${cycle}`;
+}
