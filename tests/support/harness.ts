@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Client as PgClient, type Pool } from 'pg';
+import type { ActivityDeps } from '../../src/activities';
+import { PaperBroker } from '../../src/broker/paperBroker';
+import { migrateUp } from '../../src/db/migrate';
+import { createPool } from '../../src/db/pool';
+import { createBotWorker } from '../../src/worker';
+
+// Per test file: its own database (migrated), its own task queue, a real worker and a real client.
+
+let runtimeInstalled = false;
+
+export interface TestDatabase {
+  url: string;
+  pool: Pool;
+  broker: PaperBroker;
+  drop(): Promise<void>;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests through jest (globalSetup)`);
+  return value;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const admin = env('OODA_TEST_ADMIN_DATABASE_URL');
+  const name = `ooda_test_${randomBytes(5).toString('hex')}`;
+  const adminClient = new PgClient({ connectionString: admin });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${name}`);
+  await adminClient.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  await migrateUp(url.toString());
+  const pool = createPool(url.toString(), 5);
+  return {
+    url: url.toString(),
+    pool,
+    broker: new PaperBroker(pool),
+    async drop() {
+      await pool.end();
+      const c = new PgClient({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestTemporal {
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function startTestWorker(deps: ActivityDeps, taskQueue = `test-${randomBytes(4).toString('hex')}`): Promise<TestTemporal> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    runtimeInstalled = true;
+  }
+  const address = env('OODA_TEST_TEMPORAL_ADDRESS');
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createBotWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundle: { codePath: env('OODA_TEST_WORKFLOW_BUNDLE') },
+    shutdownGraceMs: 5_000,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  return {
+    client,
+    taskQueue,
+    worker,
+    async close() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` with the last seen value. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
