@@ -35,7 +35,12 @@ const envSchema = z.object({
   MARKET_DATA_MODE: optionalText.pipe(z.enum(['quicktest', 'live']).optional()),
   ALPHAVANTAGE_API_KEY: optionalText,
   ALPHAVANTAGE_BASE_URL: z.string().trim().url().default('https://www.alphavantage.co/query'),
-  ALPHAVANTAGE_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  // The market-data activity's start-to-close timeout (30 s) backs this up, so it must stay below it.
+  ALPHAVANTAGE_TIMEOUT_SECONDS: z.coerce.number().positive().max(25).default(15),
+  ALPHAVANTAGE_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  ALPHAVANTAGE_PRICE_TTL_SECONDS: z.coerce.number().min(0).default(5400),
+  ALPHAVANTAGE_CANDLES_TTL_SECONDS: z.coerce.number().min(0).default(86_400),
+  ALPHAVANTAGE_SENTIMENT_TTL_SECONDS: z.coerce.number().min(0).default(14_400),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
 });
 
@@ -53,7 +58,14 @@ export interface AppConfig {
   api: { host: string; port: number };
   dataDir: string;
   marketDataMode: 'quicktest' | 'live';
-  alphaVantage: { apiKey?: string; baseUrl: string; timeoutMs: number };
+  alphaVantage: {
+    apiKey?: string;
+    baseUrl: string;
+    timeoutMs: number;
+    /** Task-queue-wide: all market-data workers together stay under it. */
+    requestsPerSecond: number;
+    ttl: { priceSeconds: number; candlesSeconds: number; sentimentSeconds: number };
+  };
   worker: { shutdownGraceMs: number };
 }
 
@@ -90,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKey: e.ALPHAVANTAGE_API_KEY,
       baseUrl: e.ALPHAVANTAGE_BASE_URL,
       timeoutMs: Math.round(e.ALPHAVANTAGE_TIMEOUT_SECONDS * 1000),
+      requestsPerSecond: e.ALPHAVANTAGE_REQUESTS_PER_SECOND,
+      ttl: {
+        priceSeconds: e.ALPHAVANTAGE_PRICE_TTL_SECONDS,
+        candlesSeconds: e.ALPHAVANTAGE_CANDLES_TTL_SECONDS,
+        sentimentSeconds: e.ALPHAVANTAGE_SENTIMENT_TTL_SECONDS,
+      },
     },
     worker: { shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000) },
   };

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import { marketDataQueue } from './workflows/activityOptions';
 
 export interface BotWorkerOptions {
   connection: NativeConnection;
@@ -10,17 +11,48 @@ export interface BotWorkerOptions {
   workflowBundle?: { codePath: string };
   /** Running activities get this long to finish on shutdown (the SDK's default, 0, cancels them at once). */
   shutdownGraceMs: number;
+  /** Alpha Vantage requests per second, shared by every worker on the market-data queue. */
+  marketDataRequestsPerSecond: number;
 }
 
-export async function createBotWorker(opts: BotWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export interface BotWorkers {
+  /** Workflows and every phase activity, on the bot task queue. */
+  main: Worker;
+  /** Alpha Vantage requests only, on `<taskQueue>-market-data`, under a task-queue-wide rate limit. */
+  marketData: Worker;
+}
+
+export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorkers> {
+  const activities = createActivities(opts.deps);
+  const main = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities(opts.deps),
+    activities,
     shutdownGraceTime: opts.shutdownGraceMs,
   });
+  const marketData = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: marketDataQueue(opts.taskQueue),
+    activities: { fetchMarketData: activities.fetchMarketData },
+    maxTaskQueueActivitiesPerSecond: opts.marketDataRequestsPerSecond,
+    shutdownGraceTime: opts.shutdownGraceMs,
+  });
+  return { main, marketData };
+}
+
+/** Runs both workers until shutdown; rejects if either fails. */
+export function runBotWorkers(workers: BotWorkers): { done: Promise<void>; shutdown(): void } {
+  const done = Promise.all([workers.main.run(), workers.marketData.run()]).then(() => undefined);
+  return {
+    done,
+    shutdown() {
+      workers.main.shutdown();
+      workers.marketData.shutdown();
+    },
+  };
 }

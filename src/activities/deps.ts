@@ -1,23 +1,28 @@
 import type { Pool } from 'pg';
 import type { Broker } from '../broker/paperBroker';
-import type { MarketSnapshot } from '../domain/types';
+import type { AlphaVantageClient } from '../marketdata/alphavantage';
+import type { MarketCache } from '../marketdata/cache';
 
 export interface PerceptionRequest {
   botId: string;
   symbol: string;
   cycle: number;
-  mode: 'quicktest' | 'live';
 }
 
-/** Where live market data comes from; the quicktest feed needs none. */
-export interface MarketDataSource {
-  perceive(req: PerceptionRequest, now: Date): Promise<MarketSnapshot>;
+/** How long cached market data is served without a request, per kind (see README: quota arithmetic). */
+export interface MarketDataTtl {
+  priceSeconds: number;
+  candlesSeconds: number;
+  sentimentSeconds: number;
 }
 
 export interface ActivityDeps {
   pool: Pool;
   broker: Broker;
-  liveMarketData?: MarketDataSource;
+  marketCache: MarketCache;
+  /** Absent when no API key is configured: live fetches then fail as AlphaVantage.no-key and cycles fall back. */
+  alphaVantage?: AlphaVantageClient;
+  marketDataTtl: MarketDataTtl;
   /** Injected so tests can pin time; defaults to the wall clock (activities, unlike workflows, may read it). */
   now?: () => Date;
 }

@@ -1,6 +1,8 @@
 import type { BotConfig } from '../domain/botConfig';
 import type { Decision, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
-import { evaluateRisk } from '../trading/risk';
+import { evaluateRisk, InvalidRiskLimitsError } from '../trading/risk';
+import type { RiskState } from '../trading/risk/state';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 
 export interface RiskCheckInput {
@@ -8,6 +10,7 @@ export interface RiskCheckInput {
   cycle: number;
   snapshot: MarketSnapshot;
   decision: Decision;
+  riskState: RiskState;
 }
 
 export interface RiskCheckResult {
@@ -20,14 +23,23 @@ export function makeRiskActivities({ broker, now = () => new Date() }: ActivityD
   return {
     async checkRisk(input: RiskCheckInput): Promise<RiskCheckResult> {
       const portfolio = await broker.portfolio(input.config.id, input.snapshot.price);
-      const verdict = evaluateRisk({
-        decision: input.decision,
-        portfolio,
-        price: input.snapshot.price,
-        costs: input.config.broker,
-        now: now().toISOString(),
-      });
-      return { verdict, portfolio };
+      try {
+        const verdict = evaluateRisk({
+          decision: input.decision,
+          portfolio,
+          price: input.snapshot.price,
+          costs: input.config.broker,
+          now: now().toISOString(),
+          market: { source: input.snapshot.source, ageSeconds: input.snapshot.ageSeconds },
+          mode: input.config.marketDataMode,
+          risk: input.config.risk,
+          state: input.riskState,
+        });
+        return { verdict, portfolio };
+      } catch (err) {
+        if (err instanceof InvalidRiskLimitsError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidConfig');
+        throw err;
+      }
     },
   };
 }

@@ -29,6 +29,11 @@ export const botConfigSchema = z
     marketDataMode: z.enum(['quicktest', 'live']),
     intervalSeconds: z.number().min(0.1).max(86_400),
     cyclesPerRun: z.number().int().min(1).max(10_000),
+    /** Attempts per Alpha Vantage request (the perception retry policy's maximumAttempts). */
+    marketDataMaxAttempts: z.number().int().min(1).max(10),
+    /** Circuit breaker: consecutive failed live perceptions that open it, and how long it stays open. */
+    breakerThreshold: z.number().int().min(1).max(100),
+    breakerCooldownSeconds: z.number().min(1).max(86_400),
     startingCash: decimalString,
     strategy: strategyConfigSchema,
     /** Per-bot overrides of the risk gatekeeper's limits (numbers; fractions are 0..1). */
@@ -62,6 +67,9 @@ export function resolveBotConfig(input: unknown, defaults: { marketDataMode: Bot
     marketDataMode: mode,
     intervalSeconds: mode === 'quicktest' ? 5 : 60,
     cyclesPerRun: 100,
+    marketDataMaxAttempts: 3,
+    breakerThreshold: 3,
+    breakerCooldownSeconds: 300,
     startingCash: STARTING_CASH,
     strategy: defaultStrategy(mode),
     risk: {},

@@ -1,13 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { PaperBroker } from '../broker/paperBroker';
 import type { AppConfig } from '../config';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { startApiServer, type ApiServer } from '../api/server';
-import { createBotWorker } from '../worker';
-import { buildLiveMarketData } from './liveMarketData';
+import { MarketCache } from '../marketdata/cache';
+import { createBotWorkers, runBotWorkers } from '../worker';
+import { buildAlphaVantage } from './marketData';
 
 // The parts of OODA Bot, each startable alone (npm run worker / npm run api) or together (npm start).
 
@@ -26,23 +27,29 @@ export async function runWorker(
   temporalAddress: string,
   pool: Pool,
   log: (msg: string) => void,
-): Promise<Part & { worker: Worker }> {
+): Promise<Part> {
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createBotWorker({
+  const workers = await createBotWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { pool, broker: new PaperBroker(pool), liveMarketData: buildLiveMarketData(config, pool) },
+    deps: {
+      pool,
+      broker: new PaperBroker(pool),
+      marketCache: new MarketCache(pool),
+      alphaVantage: buildAlphaVantage(config),
+      marketDataTtl: config.alphaVantage.ttl,
+    },
     shutdownGraceMs: config.worker.shutdownGraceMs,
+    marketDataRequestsPerSecond: config.alphaVantage.requestsPerSecond,
   });
-  const running = worker.run();
-  running.catch((err: Error) => log(`worker stopped with an error: ${err.message}`));
+  const running = runBotWorkers(workers);
+  running.done.catch((err: Error) => log(`worker stopped with an error: ${err.message}`));
   log(`worker: polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
   return {
-    worker,
     async stop() {
-      worker.shutdown();
-      await running.catch(() => undefined);
+      running.shutdown();
+      await running.done.catch(() => undefined);
       await connection.close();
     },
   };

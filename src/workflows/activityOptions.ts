@@ -8,12 +8,20 @@ const backoff = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval:
 export const phaseOptions = {
   /** Opening the account reads and writes the ledger: retry until Postgres answers. */
   account: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 10 } },
-  /** Outside data: a short leash. Exhausted retries send the cycle to the fallback activity. */
-  perception: {
+  /** Synthetic data (quicktest, last resort): pure computation. */
+  perception: { startToCloseTimeout: '10s', retry: { ...backoff, maximumAttempts: 3 } },
+  /**
+   * One Alpha Vantage request, on the rate-limited market-data queue. The client aborts at
+   * ALPHAVANTAGE_TIMEOUT_SECONDS (at most 25); start-to-close backs it up. Schedule-to-close bounds the whole
+   * retry run (and a queue no worker serves), after which the cycle takes the fallback. maximumAttempts is
+   * per bot (config.marketDataMaxAttempts); typed failures that retrying cannot fix are non-retryable.
+   */
+  marketData: {
     startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '3m',
     retry: { ...backoff, maximumAttempts: 3 },
   },
-  /** Reading the cache in Postgres when live perception failed for good. */
+  /** Reading the market-data cache in Postgres (fresh data, and the fallback when live failed). */
   fallback: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 5 } },
   /** Pure computation: a failure here is a bug or bad config; few retries, then the cycle fails visibly. */
   reasoning: {
@@ -31,3 +39,8 @@ export const phaseOptions = {
   },
   learning: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 20 } },
 } satisfies Record<string, ActivityOptions>;
+
+/** Alpha Vantage calls run on their own task queue, whose workers share one rate limit for the key. */
+export function marketDataQueue(taskQueue: string): string {
+  return `${taskQueue}-market-data`;
+}

@@ -10,6 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
+import { breakerAfterAttempt, breakerAllowsLive, breakerBeforeCycle, initialBreaker } from '../domain/breaker';
+import { resumeRiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { oodaCycleWorkflow } from './cycle';
 import {
@@ -41,13 +43,25 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     lastFailure: null,
     runs: 0,
     createdAt: new Date().toISOString(),
+    breaker: initialBreaker(input.config.breakerThreshold, input.config.breakerCooldownSeconds),
+    riskState: null,
   };
   const botId = state.config.id;
   let inFlight: number | null = null;
   let nextCycleAt: string | null = null;
 
   // Handlers first, so a signal or query that arrives with the first task is never lost or unanswered.
-  setHandler(startSignal, () => void (state.running = true), { description: 'Resume cycling.' });
+  setHandler(
+    startSignal,
+    () => {
+      state.running = true;
+      // The operator's resume after a max-drawdown halt: drawdown is measured afresh from current equity.
+      if (state.riskState?.halted && state.portfolio) {
+        state.riskState = resumeRiskState(state.riskState, state.portfolio.equity);
+      }
+    },
+    { description: 'Resume cycling; also clears a max-drawdown halt.' },
+  );
   setHandler(stopSignal, () => void (state.running = false), {
     description: 'Stop cycling after the cycle in flight, if any, completes.',
   });
@@ -74,14 +88,28 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     const cycle = state.lastCycleStarted + 1;
     state.lastCycleStarted = cycle;
     inFlight = cycle;
+    state.breaker = breakerBeforeCycle(state.breaker, Date.now());
     try {
       const summary = await executeChild(oodaCycleWorkflow, {
         workflowId: cycleWorkflowId(botId, cycle),
-        args: [{ config: state.config, cycle, portfolio: state.portfolio }],
+        args: [
+          {
+            config: state.config,
+            cycle,
+            portfolio: state.portfolio,
+            riskState: state.riskState,
+            allowLive: breakerAllowsLive(state.breaker),
+          },
+        ],
       });
       state.cyclesCompleted += 1;
       state.lastCycle = summary;
       state.portfolio = summary.portfolio;
+      state.riskState = summary.riskState;
+      if (summary.perception.liveAttempted) {
+        const { liveOk, error } = summary.perception;
+        state.breaker = breakerAfterAttempt(state.breaker, liveOk, Date.now(), error ?? undefined);
+      }
     } catch (err) {
       if (isCancellation(err)) throw err;
       // A failed cycle is recorded and the bot moves on: the next cycle has a new client order id, and the
@@ -126,5 +154,8 @@ function status(state: BotState, inFlight: number | null, nextCycleAt: string | 
     lastFailure: state.lastFailure,
     config: state.config,
     createdAt: state.createdAt,
+    breaker: state.breaker,
+    halted: state.riskState?.halted ?? false,
+    riskState: state.riskState,
   };
 }

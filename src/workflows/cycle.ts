@@ -1,12 +1,14 @@
 import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
-import type { ExecutionResult, Phase, PortfolioSummary } from '../domain/types';
+import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
+import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages';
+import { perceiveLive, type PerceptionOutcome } from './perception';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
-const perception = proxyActivities<OodaActivities>(phaseOptions.perception);
+const synthetic = proxyActivities<OodaActivities>(phaseOptions.perception);
 const reasoning = proxyActivities<OodaActivities>(phaseOptions.reasoning);
 const risk = proxyActivities<OodaActivities>(phaseOptions.riskCheck);
 const execution = proxyActivities<OodaActivities>(phaseOptions.execution);
@@ -17,6 +19,10 @@ export interface CycleInput {
   cycle: number;
   /** The bot's view of the portfolio after the previous cycle; null on a bot's first cycle. */
   portfolio: PortfolioSummary | null;
+  /** The gatekeeper's memory (peak equity, halt, day's PnL, last stop-loss); null on a bot's first cycle. */
+  riskState: RiskState | null;
+  /** False while the market-data circuit breaker is open: go straight to the fallback. */
+  allowLive: boolean;
 }
 
 /** One Observe-Orient-Decide-Act cycle, id bot-<botId>-cycle-<n>. Each phase is an activity with its own policy. */
@@ -33,18 +39,23 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     (await account.openAccount({ botId, symbol: config.symbol, startingCash: config.startingCash })).portfolio;
 
   phase = 'PERCEPTION';
-  const snapshot = await perception.perceiveMarket({
-    botId,
-    symbol: config.symbol,
-    cycle,
-    mode: config.marketDataMode,
-  });
+  const perceived: PerceptionOutcome =
+    config.marketDataMode === 'quicktest'
+      ? {
+          snapshot: await synthetic.perceiveMarket({ botId, symbol: config.symbol, cycle }),
+          liveAttempted: false,
+          liveOk: false,
+          error: null,
+        }
+      : await perceiveLive(config, cycle, input.allowLive);
+  const { snapshot } = perceived;
+  const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
   phase = 'REASONING';
   const decision = await reasoning.decide({ config, cycle, snapshot, portfolio });
 
   phase = 'RISK_CHECK';
-  const { verdict } = await risk.checkRisk({ config, cycle, snapshot, decision });
+  const { verdict } = await risk.checkRisk({ config, cycle, snapshot, decision, riskState });
 
   phase = 'EXECUTION';
   let executed: ExecutionResult | null = null;
@@ -74,6 +85,8 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     execution: executed,
   });
 
+  const fill: Fill | null = executed?.status === 'filled' ? executed.fill : null;
+  const completedAt = new Date().toISOString();
   phase = 'IDLE';
   return {
     cycle,
@@ -85,8 +98,15 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     verdict: { approved: verdict.approved, rule: verdict.rule, reason: verdict.reason, order: verdict.order },
     execution: executed && verdict.order ? summarise(executed, verdict.order) : null,
     portfolio: after,
+    perception: {
+      liveAttempted: perceived.liveAttempted,
+      liveOk: perceived.liveOk,
+      error: perceived.error,
+      note: snapshot.note ?? null,
+    },
+    riskState: nextRiskState(riskState, { now: completedAt, equity: after.equity, verdict, fill }),
     startedAt,
-    completedAt: new Date().toISOString(),
+    completedAt,
   };
 }
 

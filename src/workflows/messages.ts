@@ -1,5 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
+import type { BreakerState } from '../domain/breaker';
+import type { RiskState } from '../trading/risk/state';
 import type {
   DataSource,
   Decision,
@@ -14,6 +16,7 @@ import type {
 //   temporal workflow signal --workflow-id bot-btc --name stop
 //   temporal workflow query  --workflow-id bot-btc --name status
 
+/** Resume cycling; also clears a max-drawdown halt (the operator's resume). */
 export const startSignal = defineSignal('start');
 export const stopSignal = defineSignal('stop');
 export const statusQuery = defineQuery<BotStatus>('status');
@@ -41,6 +44,8 @@ export interface CycleSummary {
   verdict: Pick<RiskVerdict, 'approved' | 'rule' | 'reason' | 'order'>;
   execution: ExecutionSummary | null;
   portfolio: PortfolioSummary;
+  perception: { liveAttempted: boolean; liveOk: boolean; error: string | null; note: string | null };
+  riskState: RiskState;
   startedAt: IsoTime;
   completedAt: IsoTime;
 }
@@ -66,6 +71,8 @@ export interface BotState {
   /** How many times this bot has continued-as-new. */
   runs: number;
   createdAt: IsoTime;
+  breaker: BreakerState;
+  riskState: RiskState | null;
 }
 
 export interface BotWorkflowInput {
@@ -92,6 +99,10 @@ export interface BotStatus {
   lastFailure: CycleFailure | null;
   config: BotConfig;
   createdAt: IsoTime;
+  breaker: BreakerState;
+  /** True after a max-drawdown halt: no new entries until an operator sends `start`. */
+  halted: boolean;
+  riskState: RiskState | null;
 }
 
 export function botWorkflowId(botId: string): string {

@@ -23,10 +23,10 @@ const free = { feeBps: 0, slippageBps: 0 };
 describe('executeOrder', () => {
   it('run twice for the same cycle fills once and returns the original fill', async () => {
     await db.broker.openAccount('exec', 'BTC/USD', '10000.00');
-    const activities = createActivities({ pool: db.pool, broker: db.broker });
+    const activities = createActivities(db.deps);
     const env = new MockActivityEnvironment();
-    const first = (await env.run(activities.executeOrder, { intent: intent(1), costs: free })) as ExecutionResult;
-    const second = (await env.run(activities.executeOrder, { intent: intent(1), costs: free })) as ExecutionResult;
+    const first: ExecutionResult = await env.run(activities.executeOrder, { intent: intent(1), costs: free });
+    const second: ExecutionResult = await env.run(activities.executeOrder, { intent: intent(1), costs: free });
 
     expect(first).toMatchObject({ status: 'filled', duplicate: false });
     expect(second).toMatchObject({ status: 'filled', duplicate: true });
@@ -49,12 +49,16 @@ describe('executeOrder', () => {
     const tooBig = { ...intent(3), quantity: '1' };
     const first = await db.broker.placeMarketOrder(tooBig, free);
     const again = await db.broker.placeMarketOrder(tooBig, free);
-    expect(first).toMatchObject({ status: 'rejected', duplicate: false, reason: expect.stringContaining('insufficient cash') });
+    expect(first).toMatchObject({
+      status: 'rejected',
+      duplicate: false,
+      reason: expect.stringContaining('insufficient cash'),
+    });
     expect(again).toMatchObject({ status: 'rejected', duplicate: true });
   });
 
   it('fails garbage orders as non-retryable InvalidOrder without touching the ledger', async () => {
-    const activities = createActivities({ pool: db.pool, broker: db.broker });
+    const activities = createActivities(db.deps);
     const env = new MockActivityEnvironment();
     await expect(
       env.run(activities.executeOrder, { intent: { ...intent(4), quantity: '-1' }, costs: free }),

@@ -21,7 +21,6 @@ export function freePort(): Promise<number> {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __OODA_SERVICES__: { stop(): Promise<void> } | undefined;
 }
 
@@ -37,7 +36,14 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__OODA_SERVICES__ = services;
   const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: console.warn,
+      error: console.error,
+    },
   });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

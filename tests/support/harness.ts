@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client as PgClient, type Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities';
 import { PaperBroker } from '../../src/broker/paperBroker';
 import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
-import { createBotWorker } from '../../src/worker';
+import { MarketCache } from '../../src/marketdata/cache';
+import { createBotWorkers, runBotWorkers } from '../../src/worker';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
 
@@ -16,6 +17,8 @@ export interface TestDatabase {
   url: string;
   pool: Pool;
   broker: PaperBroker;
+  /** Activity dependencies on this database, quicktest-ready; add `alphaVantage` for live tests. */
+  deps: ActivityDeps;
   drop(): Promise<void>;
 }
 
@@ -36,10 +39,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   await migrateUp(url.toString());
   const pool = createPool(url.toString(), 5);
+  const broker = new PaperBroker(pool);
   return {
     url: url.toString(),
     pool,
-    broker: new PaperBroker(pool),
+    broker,
+    deps: {
+      pool,
+      broker,
+      marketCache: new MarketCache(pool),
+      marketDataTtl: { priceSeconds: 60, candlesSeconds: 3600, sentimentSeconds: 3600 },
+    },
     async drop() {
       await pool.end();
       const c = new PgClient({ connectionString: admin });
@@ -53,35 +63,37 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export interface TestTemporal {
   client: Client;
   taskQueue: string;
-  worker: Worker;
   close(): Promise<void>;
 }
 
-export async function startTestWorker(deps: ActivityDeps, taskQueue = `test-${randomBytes(4).toString('hex')}`): Promise<TestTemporal> {
+export async function startTestWorker(
+  deps: ActivityDeps,
+  taskQueue = `test-${randomBytes(4).toString('hex')}`,
+): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     runtimeInstalled = true;
   }
   const address = env('OODA_TEST_TEMPORAL_ADDRESS');
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await createBotWorker({
+  const workers = await createBotWorkers({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     deps,
     workflowBundle: { codePath: env('OODA_TEST_WORKFLOW_BUNDLE') },
     shutdownGraceMs: 5_000,
+    marketDataRequestsPerSecond: 50,
   });
-  const running = worker.run();
+  const running = runBotWorkers(workers);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,
     taskQueue,
-    worker,
     async close() {
-      worker.shutdown();
-      await running;
+      running.shutdown();
+      await running.done;
       await nativeConnection.close();
       await connection.close();
     },
@@ -89,7 +101,11 @@ export async function startTestWorker(deps: ActivityDeps, taskQueue = `test-${ra
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` with the last seen value. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -99,7 +115,8 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

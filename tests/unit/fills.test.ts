@@ -16,13 +16,21 @@ describe('bookFill', () => {
   });
 
   it('charges fee and slippage against the trader', () => {
-    const buy = bookFill(flat, { side: 'buy', quantity: '0.1', referencePrice: '50000' }, { feeBps: 10, slippageBps: 5 });
+    const buy = bookFill(
+      flat,
+      { side: 'buy', quantity: '0.1', referencePrice: '50000' },
+      { feeBps: 10, slippageBps: 5 },
+    );
     if (!buy.ok) throw new Error(buy.reason);
     expect(buy.price).toBe('50025');
     expect(buy.notional).toBe('5002.50');
     expect(buy.fee).toBe('5.0025');
     expect(buy.after.cash).toBe('4992.4975');
-    const sell = bookFill(buy.after, { side: 'sell', quantity: '0.1', referencePrice: '52000' }, { feeBps: 10, slippageBps: 5 });
+    const sell = bookFill(
+      buy.after,
+      { side: 'sell', quantity: '0.1', referencePrice: '52000' },
+      { feeBps: 10, slippageBps: 5 },
+    );
     if (!sell.ok) throw new Error(sell.reason);
     expect(sell.price).toBe('51974');
     // (51974 - 50025) * 0.1 - 5.1974

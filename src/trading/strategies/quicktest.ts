@@ -1,11 +1,24 @@
 import { dec } from '../../domain/money';
+import { readStrategyParams } from './params';
 import type { Strategy } from './types';
 
-/** Buys a fixed quantity when flat and sells everything when holding: the first-milestone script. */
+const PARAMS = {
+  quantity: { default: 0.1, min: 0, minExclusive: true, max: 1_000_000, description: 'quantity bought when flat' },
+};
+
+/**
+ * Buys a fixed quantity when flat and sells everything when holding: the first-milestone script. It ignores
+ * indicators, sentiment and the adaptive size on purpose: its trades are the integration test's expected fills.
+ */
 export const quicktestStrategy: Strategy = {
   name: 'quicktest',
   description: 'Alternates: buy `quantity` (default 0.1) when flat, sell the whole position when holding.',
+  params: PARAMS,
+  validateParams(params) {
+    readStrategyParams('quicktest', PARAMS, params);
+  },
   decide(ctx) {
+    const p = readStrategyParams('quicktest', PARAMS, ctx.params);
     const held = dec(ctx.portfolio.position.quantity);
     if (held.gt(0)) {
       return {
@@ -16,7 +29,7 @@ export const quicktestStrategy: Strategy = {
         strategy: this.name,
       };
     }
-    const quantity = dec(ctx.params.quantity ?? 0.1).toFixed();
+    const quantity = dec(p.quantity).toFixed();
     return {
       action: 'buy',
       quantity,

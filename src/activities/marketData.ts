@@ -1,0 +1,116 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { MarketSnapshot, NewsSentiment } from '../domain/types';
+import { AlphaVantageError } from '../marketdata/alphavantage';
+import { type CachedMarket, DAILY } from '../marketdata/cache';
+import { instrumentOf } from '../marketdata/instrument';
+import type { ActivityDeps } from './deps';
+
+export type MarketDataKind = 'price' | 'candles' | 'sentiment';
+
+export interface CachePlan {
+  cached: CachedMarket;
+  /** Kinds whose cached copy is missing or older than its TTL: these need a live request. */
+  stale: MarketDataKind[];
+}
+
+export type FetchedMarketData =
+  | { kind: 'price'; price: string; asOf: string }
+  | { kind: 'candles'; candles: MarketSnapshot['candles'] }
+  | { kind: 'sentiment'; sentiment: NewsSentiment };
+
+const ageSeconds = (iso: string | null | undefined, now: Date) =>
+  iso ? (now.getTime() - Date.parse(iso)) / 1000 : Number.POSITIVE_INFINITY;
+
+export function makeMarketDataActivities({
+  marketCache,
+  alphaVantage,
+  marketDataTtl,
+  now = () => new Date(),
+}: ActivityDeps) {
+  return {
+    /** What the cache holds for the symbol, and which kinds are too old to serve without asking Alpha Vantage. */
+    async readMarketCache(input: { symbol: string }): Promise<CachePlan> {
+      const at = now();
+      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker);
+      const stale: MarketDataKind[] = [];
+      if (ageSeconds(cached.price?.fetchedAt, at) > marketDataTtl.priceSeconds) stale.push('price');
+      if (ageSeconds(cached.candlesFetchedAt, at) > marketDataTtl.candlesSeconds) stale.push('candles');
+      if (ageSeconds(cached.sentiment?.fetchedAt, at) > marketDataTtl.sentimentSeconds) stale.push('sentiment');
+      return { cached, stale };
+    },
+
+    /** The fallback when live perception failed for good: the newest cached data, however old; null if none. */
+    async fallbackPerception(input: { symbol: string }): Promise<MarketSnapshot | null> {
+      const at = now();
+      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker);
+      const price = cached.price ?? lastClose(cached);
+      if (!price) return null;
+      return {
+        symbol: input.symbol,
+        price: price.price,
+        asOf: price.asOf,
+        ageSeconds: Math.max(0, Math.round(ageSeconds(price.asOf, at))),
+        source: 'fallback-cache',
+        candles: cached.candles,
+        sentiment: cached.sentiment
+          ? { score: cached.sentiment.score, articles: cached.sentiment.articles, label: cached.sentiment.label }
+          : null,
+      };
+    },
+
+    /**
+     * One Alpha Vantage request (runs on the rate-limited market-data task queue), stored in the cache on
+     * success. Failures become typed ApplicationFailures: the retry policy decides, using nextRetryDelay for
+     * the burst limit; quota, premium, demo-key and bad requests are not retried.
+     */
+    async fetchMarketData(input: { kind: MarketDataKind; symbol: string }): Promise<FetchedMarketData> {
+      if (!alphaVantage) {
+        throw ApplicationFailure.nonRetryable(
+          'no ALPHAVANTAGE_API_KEY is configured on this worker',
+          'AlphaVantage.no-key',
+        );
+      }
+      const inst = instrumentOf(input.symbol);
+      const at = now();
+      try {
+        if (input.kind === 'price') {
+          if (inst.kind === 'crypto') {
+            const rate = await alphaVantage.exchangeRate(inst.base, inst.quote);
+            await marketCache.storePrice(input.symbol, rate.price, rate.asOf, at);
+            return { kind: 'price', price: rate.price, asOf: rate.asOf };
+          }
+          const bars = await alphaVantage.equityIntraday(inst.base, '5min');
+          const last = bars[bars.length - 1];
+          await marketCache.storePrice(input.symbol, last.close, last.time, at);
+          return { kind: 'price', price: last.close, asOf: last.time };
+        }
+        if (input.kind === 'candles') {
+          const candles =
+            inst.kind === 'crypto'
+              ? await alphaVantage.cryptoDaily(inst.base, inst.quote)
+              : await alphaVantage.equityDaily(inst.base);
+          await marketCache.storeCandles(input.symbol, DAILY, candles, at);
+          return { kind: 'candles', candles };
+        }
+        const sentiment = await alphaVantage.newsSentiment(inst.newsTicker);
+        await marketCache.storeSentiment(inst.newsTicker, sentiment, at);
+        return { kind: 'sentiment', sentiment };
+      } catch (err) {
+        if (err instanceof AlphaVantageError) {
+          throw ApplicationFailure.create({
+            message: err.message,
+            type: `AlphaVantage.${err.kind}`,
+            nonRetryable: !err.retryable,
+            nextRetryDelay: err.retryAfterMs,
+          });
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function lastClose(cached: CachedMarket): { price: string; asOf: string } | null {
+  const last = cached.candles[cached.candles.length - 1];
+  return last ? { price: last.close, asOf: last.time } : null;
+}

@@ -1,0 +1,110 @@
+import type { Pool } from 'pg';
+import { dec } from '../domain/money';
+import type { Candle, NewsSentiment } from '../domain/types';
+
+// The market-data cache in Postgres: candles upserted per (symbol, interval, time); prices and sentiment
+// appended with their fetch time. Reads return the newest of each, however old: callers judge freshness.
+
+export interface CachedPrice {
+  price: string;
+  asOf: string;
+  fetchedAt: string;
+}
+
+export interface CachedSentiment extends NewsSentiment {
+  fetchedAt: string;
+}
+
+export interface CachedMarket {
+  price: CachedPrice | null;
+  candles: Candle[];
+  candlesFetchedAt: string | null;
+  sentiment: CachedSentiment | null;
+}
+
+export const DAILY = '1d';
+const HISTORY_ROWS = 200;
+
+export class MarketCache {
+  constructor(private readonly pool: Pool) {}
+
+  async storeCandles(symbol: string, interval: string, candles: Candle[], fetchedAt: Date): Promise<void> {
+    if (candles.length === 0) return;
+    const values: unknown[] = [];
+    const rows = candles.map((c, i) => {
+      values.push(symbol, interval, c.time, c.open, c.high, c.low, c.close, c.volume, fetchedAt);
+      const o = i * 9;
+      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9})`;
+    });
+    await this.pool.query(
+      `INSERT INTO market_candles (symbol, interval, time, open, high, low, close, volume, fetched_at)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (symbol, interval, time) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,
+         low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, fetched_at = EXCLUDED.fetched_at`,
+      values,
+    );
+  }
+
+  async storePrice(symbol: string, price: string, asOf: string, fetchedAt: Date): Promise<void> {
+    await this.pool.query('INSERT INTO market_prices (symbol, price, as_of, fetched_at) VALUES ($1, $2, $3, $4)', [
+      symbol,
+      price,
+      asOf,
+      fetchedAt,
+    ]);
+  }
+
+  async storeSentiment(ticker: string, s: NewsSentiment, fetchedAt: Date): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO market_sentiment (ticker, score, articles, label, fetched_at) VALUES ($1, $2, $3, $4, $5)',
+      [ticker, s.score, s.articles, s.label, fetchedAt],
+    );
+  }
+
+  async newest(symbol: string, newsTicker: string, interval = DAILY): Promise<CachedMarket> {
+    const [price, candles, sentiment] = await Promise.all([
+      this.pool.query<{ price: string; as_of: Date; fetched_at: Date }>(
+        'SELECT price, as_of, fetched_at FROM market_prices WHERE symbol = $1 ORDER BY fetched_at DESC LIMIT 1',
+        [symbol],
+      ),
+      this.pool.query<{
+        time: Date;
+        open: string;
+        high: string;
+        low: string;
+        close: string;
+        volume: string;
+        fetched_at: Date;
+      }>(
+        `SELECT * FROM (SELECT time, open, high, low, close, volume, fetched_at FROM market_candles
+                         WHERE symbol = $1 AND interval = $2 ORDER BY time DESC LIMIT ${HISTORY_ROWS}) t
+          ORDER BY time`,
+        [symbol, interval],
+      ),
+      this.pool.query<{ score: number; articles: number; label: string; fetched_at: Date }>(
+        'SELECT score, articles, label, fetched_at FROM market_sentiment WHERE ticker = $1 ORDER BY fetched_at DESC LIMIT 1',
+        [newsTicker],
+      ),
+    ]);
+    const p = price.rows[0];
+    const s = sentiment.rows[0];
+    const n = (v: string) => dec(v).toFixed();
+    return {
+      price: p ? { price: n(p.price), asOf: p.as_of.toISOString(), fetchedAt: p.fetched_at.toISOString() } : null,
+      candles: candles.rows.map((c) => ({
+        time: c.time.toISOString(),
+        open: n(c.open),
+        high: n(c.high),
+        low: n(c.low),
+        close: n(c.close),
+        volume: n(c.volume),
+      })),
+      candlesFetchedAt: candles.rows.length
+        ? new Date(Math.max(...candles.rows.map((c) => c.fetched_at.getTime()))).toISOString()
+        : null,
+      sentiment: s
+        ? { score: s.score, articles: s.articles, label: s.label, fetchedAt: s.fetched_at.toISOString() }
+        : null,
+    };
+  }
+}

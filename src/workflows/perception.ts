@@ -1,0 +1,96 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { CachePlan, FetchedMarketData, MarketDataKind, OodaActivities } from '../activities';
+import type { BotConfig } from '../domain/botConfig';
+import type { MarketSnapshot } from '../domain/types';
+import { marketDataQueue, phaseOptions } from './activityOptions';
+
+const perception = proxyActivities<OodaActivities>(phaseOptions.perception);
+const fallback = proxyActivities<OodaActivities>(phaseOptions.fallback);
+
+export interface PerceptionOutcome {
+  snapshot: MarketSnapshot;
+  /** True when this cycle sent at least one request to Alpha Vantage: the breaker counts only these. */
+  liveAttempted: boolean;
+  liveOk: boolean;
+  error: string | null;
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    return `${err.cause.type ?? 'error'}: ${err.cause.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Observe, for a live bot: fresh cache first; stale kinds from Alpha Vantage (each request an activity on the
+ * rate-limited market-data queue, retried by policy); when that fails for good, or the breaker is open, the
+ * fallback activity's newest cached data; when there is none, synthetic data flagged `mock`.
+ */
+export async function perceiveLive(config: BotConfig, cycle: number, allowLive: boolean): Promise<PerceptionOutcome> {
+  const req = { botId: config.id, symbol: config.symbol, cycle };
+  if (!allowLive) return fallBack(req, false, 'circuit breaker open: live data skipped');
+
+  const plan: CachePlan = await fallback.readMarketCache({ symbol: config.symbol });
+  const av = proxyActivities<OodaActivities>({
+    ...phaseOptions.marketData,
+    retry: { ...phaseOptions.marketData.retry, maximumAttempts: config.marketDataMaxAttempts },
+    taskQueue: marketDataQueue(workflowInfo().taskQueue),
+  });
+  const fetched: Partial<Record<MarketDataKind, FetchedMarketData>> = {};
+  const errors: string[] = [];
+  for (const kind of plan.stale) {
+    try {
+      fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      errors.push(`${kind}: ${failureMessage(err)}`);
+    }
+  }
+  const liveAttempted = plan.stale.length > 0;
+  const price =
+    fetched.price?.kind === 'price' ? fetched.price : plan.stale.includes('price') ? null : plan.cached.price;
+  const candles = fetched.candles?.kind === 'candles' ? fetched.candles.candles : plan.cached.candles;
+  // Sentiment is a garnish: without it the strategies read neutral. Price and some candle history are not.
+  if (!price || candles.length === 0) {
+    const error = errors.join('; ') || 'no candle history';
+    return fallBack(req, liveAttempted, error);
+  }
+  const sentiment =
+    fetched.sentiment?.kind === 'sentiment'
+      ? fetched.sentiment.sentiment
+      : plan.cached.sentiment
+        ? {
+            score: plan.cached.sentiment.score,
+            articles: plan.cached.sentiment.articles,
+            label: plan.cached.sentiment.label,
+          }
+        : null;
+  const snapshot: MarketSnapshot = {
+    symbol: config.symbol,
+    price: price.price,
+    asOf: price.asOf,
+    ageSeconds: Math.max(0, Math.round((Date.now() - Date.parse(price.asOf)) / 1000)),
+    source: fetched.price ? 'live' : 'cache',
+    candles,
+    sentiment,
+    ...(errors.length ? { note: errors.join('; ') } : {}),
+  };
+  return { snapshot, liveAttempted, liveOk: errors.length === 0 || !!fetched.price, error: errors.join('; ') || null };
+}
+
+async function fallBack(
+  req: { botId: string; symbol: string; cycle: number },
+  liveAttempted: boolean,
+  error: string,
+): Promise<PerceptionOutcome> {
+  const cached = await fallback.fallbackPerception({ symbol: req.symbol });
+  if (cached) return { snapshot: { ...cached, note: error }, liveAttempted, liveOk: false, error };
+  const synthetic = await perception.perceiveMarket(req);
+  return {
+    snapshot: { ...synthetic, note: `synthetic: no live or cached data (${error})` },
+    liveAttempted,
+    liveOk: false,
+    error,
+  };
+}

@@ -1,0 +1,138 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { resolveBotConfig, type BotConfigInput } from '../../src/domain/botConfig';
+import type { botWorkflow } from '../../src/workflows/bot';
+import { type BotStatus, startSignal, statusQuery, stopSignal } from '../../src/workflows/messages';
+import {
+  createTestDatabase,
+  eventually,
+  startTestWorker,
+  type TestDatabase,
+  type TestTemporal,
+} from '../support/harness';
+
+let db: TestDatabase;
+let temporal: TestTemporal;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await startTestWorker(db.deps);
+});
+afterAll(async () => {
+  await temporal?.close();
+  await db?.drop();
+});
+
+async function startBot(
+  input: Omit<BotConfigInput, 'symbol'> & { symbol?: string },
+): Promise<WorkflowHandle<typeof botWorkflow>> {
+  const config = resolveBotConfig(
+    { symbol: 'BTC/USD', intervalSeconds: 0.2, ...input },
+    { marketDataMode: 'quicktest' },
+  );
+  return temporal.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+    workflowId: `bot-${config.id}`,
+    taskQueue: temporal.taskQueue,
+    args: [{ config }],
+  });
+}
+
+const status = (h: WorkflowHandle) => h.query(statusQuery);
+const untilCycles = (h: WorkflowHandle, n: number) =>
+  eventually(
+    async () => {
+      const s = await status(h);
+      return s.cyclesCompleted >= n ? s : undefined;
+    },
+    60_000,
+    `${n} cycles`,
+  );
+
+describe('botWorkflow', () => {
+  it('reproduces the first milestone: BUY 0.1 @ 50,000, SELL @ 52,000, +200.00, cash 10,200.00', async () => {
+    const bot = await startBot({ id: 'milestone', intervalSeconds: 60 });
+    // A long interval: cycle 1 runs at once; `stop` then `start` cuts the wait short for cycle 2.
+    await untilCycles(bot, 1);
+    await bot.signal(stopSignal);
+    await bot.signal(startSignal);
+    const after = await untilCycles(bot, 2);
+    await bot.signal(stopSignal);
+
+    const fills = await db.broker.fills('milestone');
+    expect(fills.slice(0, 2).map((f) => [f.side, f.quantity, f.price, f.realizedPnl])).toEqual([
+      ['buy', '0.1', '50000', '0.00'],
+      ['sell', '0.1', '52000', '200.00'],
+    ]);
+    expect(fills[1].cashAfter).toBe('10200.00');
+    const ledger = await db.broker.portfolio('milestone', null);
+    expect(ledger).toMatchObject({ cash: '10200.00', realizedPnl: '200.00', position: { quantity: '0' } });
+    expect(after.portfolio).toMatchObject({ cash: '10200.00', equity: '10200.00', realizedPnl: '200.00' });
+    expect(after.lastCycle).toMatchObject({
+      cycle: 2,
+      dataSource: 'mock',
+      execution: { side: 'sell', realizedPnl: '200.00' },
+    });
+    await bot.terminate('test done');
+  });
+
+  it('stop halts cycling and start resumes it', async () => {
+    const bot = await startBot({ id: 'stopstart' });
+    await untilCycles(bot, 2);
+    await bot.signal(stopSignal);
+    const stopped = await eventually(async () => {
+      const s = await status(bot);
+      return !s.running && s.currentCycle === null ? s : undefined;
+    });
+    // Ten intervals pass: no cycle may start while stopped.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const still = await status(bot);
+    expect(still.cyclesCompleted).toBe(stopped.cyclesCompleted);
+    expect(still.running).toBe(false);
+
+    await bot.signal(startSignal);
+    const resumed = await untilCycles(bot, stopped.cyclesCompleted + 2);
+    expect(resumed.running).toBe(true);
+    await bot.terminate('test done');
+  });
+
+  it('continues as new every cyclesPerRun cycles and keeps its state and the signals sent meanwhile', async () => {
+    const bot = await startBot({ id: 'longrun', cyclesPerRun: 2 });
+    const firstRunId = (await bot.describe()).runId;
+    const later = await eventually(
+      async () => {
+        const s = await status(bot);
+        return s.runs >= 3 ? s : undefined;
+      },
+      60_000,
+      '3 continue-as-new runs',
+    );
+    await bot.signal(stopSignal);
+    const stopped = await eventually(async () => {
+      const s = await status(bot);
+      return !s.running && s.currentCycle === null ? s : undefined;
+    });
+
+    expect((await bot.describe()).runId).not.toBe(firstRunId);
+    expect(later.cyclesCompleted).toBeGreaterThanOrEqual(6);
+    // State carried across runs matches the ledger: every cycle's fill is there exactly once.
+    const fills = await db.broker.fills('longrun');
+    expect(fills.map((f) => f.cycle)).toEqual(Array.from({ length: fills.length }, (_, i) => i + 1));
+    const ledger = await db.broker.portfolio('longrun', stopped.lastCycle!.price);
+    expect(stopped.portfolio).toEqual(ledger);
+    expect(stopped.cyclesCompleted).toBe(fills.length);
+    expect(stopped.config.cyclesPerRun).toBe(2);
+    await bot.terminate('test done');
+  });
+
+  it('a re-created bot resumes the ledger and its cycle numbering', async () => {
+    const first = await startBot({ id: 'phoenix', intervalSeconds: 60 });
+    await untilCycles(first, 1);
+    await first.terminate('operator removed the workflow');
+    const second = await startBot({ id: 'phoenix', intervalSeconds: 60 });
+    const s: BotStatus = await untilCycles(second, 2);
+    expect(s.lastCycle?.cycle).toBe(2);
+    const fills = await db.broker.fills('phoenix');
+    expect(fills.map((f) => f.clientOrderId)).toEqual(['phoenix:1', 'phoenix:2']);
+    expect(fills[1]).toMatchObject({ side: 'sell', price: '52000', realizedPnl: '200.00' });
+    await second.terminate('test done');
+  });
+});
