@@ -1,4 +1,14 @@
+import { loadJournal } from '../broker/journal';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
+import {
+  adaptiveSizing,
+  closedRoundTrips,
+  performanceStats,
+  roundTripsOf,
+  statsByStrategy,
+  type PerformanceStats,
+  type SizeAdjustment,
+} from '../trading/learning';
 import type { ActivityDeps } from './deps';
 
 export interface LearningInput {
@@ -11,10 +21,21 @@ export interface LearningInput {
   execution: ExecutionResult | null;
 }
 
+export interface LearningResult {
+  portfolio: PortfolioSummary;
+  stats: PerformanceStats;
+  statsByStrategy: Record<string, PerformanceStats>;
+  /** What the next entries' size is scaled by, and why. */
+  sizing: SizeAdjustment;
+}
+
 export function makeLearningActivities({ pool, broker }: ActivityDeps) {
   return {
-    /** Learn: journal what the cycle saw, decided and did, and report the portfolio after it. Idempotent per cycle. */
-    async recordCycle(input: LearningInput): Promise<PortfolioSummary> {
+    /**
+     * Learn: journal what the cycle saw, decided and did (idempotent per cycle), then recompute the bot's
+     * statistics and the adaptive sizing from the whole journal.
+     */
+    async recordCycle(input: LearningInput): Promise<LearningResult> {
       const portfolio = await broker.portfolio(input.botId, input.snapshot.price);
       await pool.query(
         `INSERT INTO cycle_journal (bot_id, cycle, workflow_id, data_source, data_age_seconds, price, decision, verdict,
@@ -40,7 +61,14 @@ export function makeLearningActivities({ pool, broker }: ActivityDeps) {
           portfolio.realizedPnl,
         ],
       );
-      return portfolio;
+      const journal = await loadJournal(pool, input.botId);
+      const open = { position: portfolio.position, markPrice: portfolio.markPrice };
+      return {
+        portfolio,
+        stats: performanceStats(journal, open),
+        statsByStrategy: statsByStrategy(journal, open),
+        sizing: adaptiveSizing(closedRoundTrips(roundTripsOf(journal))),
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BotConfig } from '../domain/botConfig';
 import type { Decision, MarketSnapshot, PortfolioSummary } from '../domain/types';
+import type { SizeAdjustment } from '../trading/learning';
 import { decide } from '../trading/strategies';
 import type { ActivityDeps } from './deps';
 
@@ -9,6 +10,7 @@ export interface ReasoningInput {
   cycle: number;
   snapshot: MarketSnapshot;
   portfolio: PortfolioSummary;
+  sizing: SizeAdjustment | null;
 }
 
 export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps) {
@@ -26,6 +28,7 @@ export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps
           sentiment: input.snapshot.sentiment,
           portfolio: input.portfolio,
           params: input.config.strategy.params,
+          ...(input.sizing ? { sizing: input.sizing } : {}),
         });
       } catch (err) {
         throw ApplicationFailure.nonRetryable(`reasoning failed: ${(err as Error).message}`, 'InvalidConfig');

@@ -45,6 +45,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     createdAt: new Date().toISOString(),
     breaker: initialBreaker(input.config.breakerThreshold, input.config.breakerCooldownSeconds),
     riskState: null,
+    learned: null,
   };
   const botId = state.config.id;
   let inFlight: number | null = null;
@@ -99,11 +100,15 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
             portfolio: state.portfolio,
             riskState: state.riskState,
             allowLive: breakerAllowsLive(state.breaker),
+            sizing: state.learned?.sizing ?? null,
           },
         ],
       });
       state.cyclesCompleted += 1;
-      state.lastCycle = summary;
+      // Statistics live once, at the top of the state, not again inside lastCycle.
+      const { learning, ...lastCycle } = summary;
+      state.lastCycle = { ...lastCycle, learning: null };
+      state.learned = learning;
       state.portfolio = summary.portfolio;
       state.riskState = summary.riskState;
       if (summary.perception.liveAttempted) {
@@ -157,5 +162,6 @@ function status(state: BotState, inFlight: number | null, nextCycleAt: string | 
     breaker: state.breaker,
     halted: state.riskState?.halted ?? false,
     riskState: state.riskState,
+    learned: state.learned,
   };
 }

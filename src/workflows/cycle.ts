@@ -2,6 +2,7 @@ import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow'
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
+import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages';
@@ -23,6 +24,8 @@ export interface CycleInput {
   riskState: RiskState | null;
   /** False while the market-data circuit breaker is open: go straight to the fallback. */
   allowLive: boolean;
+  /** What the learning phase last concluded about entry size; null until it has. */
+  sizing: SizeAdjustment | null;
 }
 
 /** One Observe-Orient-Decide-Act cycle, id bot-<botId>-cycle-<n>. Each phase is an activity with its own policy. */
@@ -52,7 +55,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
   phase = 'REASONING';
-  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio });
+  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, sizing: input.sizing });
 
   phase = 'RISK_CHECK';
   const { verdict } = await risk.checkRisk({ config, cycle, snapshot, decision, riskState });
@@ -75,7 +78,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   }
 
   phase = 'LEARNING';
-  const after = await learning.recordCycle({
+  const learned = await learning.recordCycle({
     botId,
     cycle,
     workflowId,
@@ -97,14 +100,15 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     decision,
     verdict: { approved: verdict.approved, rule: verdict.rule, reason: verdict.reason, order: verdict.order },
     execution: executed && verdict.order ? summarise(executed, verdict.order) : null,
-    portfolio: after,
+    portfolio: learned.portfolio,
+    learning: { stats: learned.stats, statsByStrategy: learned.statsByStrategy, sizing: learned.sizing },
     perception: {
       liveAttempted: perceived.liveAttempted,
       liveOk: perceived.liveOk,
       error: perceived.error,
       note: snapshot.note ?? null,
     },
-    riskState: nextRiskState(riskState, { now: completedAt, equity: after.equity, verdict, fill }),
+    riskState: nextRiskState(riskState, { now: completedAt, equity: learned.portfolio.equity, verdict, fill }),
     startedAt,
     completedAt,
   };

@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
 import type { BreakerState } from '../domain/breaker';
+import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
+import type { PerformanceStats } from '../trading/learning/stats';
 import type { RiskState } from '../trading/risk/state';
 import type {
   DataSource,
@@ -45,9 +47,18 @@ export interface CycleSummary {
   execution: ExecutionSummary | null;
   portfolio: PortfolioSummary;
   perception: { liveAttempted: boolean; liveOk: boolean; error: string | null; note: string | null };
+  /** Null in the bot's lastCycle: the bot keeps the newest in its `learned`. */
+  learning: Learned | null;
   riskState: RiskState;
   startedAt: IsoTime;
   completedAt: IsoTime;
+}
+
+/** What the learning phase concluded after a cycle: statistics, and the entry-size multiplier with its reason. */
+export interface Learned {
+  stats: PerformanceStats;
+  statsByStrategy: Record<string, PerformanceStats>;
+  sizing: SizeAdjustment;
 }
 
 export interface CycleFailure {
@@ -73,6 +84,7 @@ export interface BotState {
   createdAt: IsoTime;
   breaker: BreakerState;
   riskState: RiskState | null;
+  learned: Learned | null;
 }
 
 export interface BotWorkflowInput {
@@ -103,6 +115,8 @@ export interface BotStatus {
   /** True after a max-drawdown halt: no new entries until an operator sends `start`. */
   halted: boolean;
   riskState: RiskState | null;
+  /** Per-bot and per-strategy statistics, and what the adaptive sizing rule learned and why. */
+  learned: Learned | null;
 }
 
 export function botWorkflowId(botId: string): string {

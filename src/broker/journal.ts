@@ -1,0 +1,25 @@
+import type { Pool } from 'pg';
+import type { JournalEntry } from '../trading/learning';
+import { fillFromRow, type FillRow } from './rows';
+
+/**
+ * A bot's cycle journal, oldest first, in the shape the learning code reads. Stats are recomputed from it,
+ * so they always agree with the ledger; the cost grows with the journal (fine for months of minute cycles).
+ */
+export async function loadJournal(pool: Pool, botId: string): Promise<JournalEntry[]> {
+  const { rows } = await pool.query<
+    { cycle: number; recorded_at: Date; strategy: string; equity: string } & Partial<FillRow>
+  >(
+    `SELECT j.cycle, j.recorded_at, j.decision->>'strategy' AS strategy, j.equity, f.*
+       FROM cycle_journal j LEFT JOIN fills f ON f.bot_id = j.bot_id AND f.cycle = j.cycle
+      WHERE j.bot_id = $1 ORDER BY j.cycle`,
+    [botId],
+  );
+  return rows.map((r) => ({
+    cycle: r.cycle,
+    time: r.recorded_at.toISOString(),
+    strategy: r.strategy,
+    equity: r.equity,
+    fill: r.client_order_id ? fillFromRow({ ...(r as FillRow), cycle: r.cycle }) : null,
+  }));
+}
