@@ -2,6 +2,9 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { Broker } from '../broker/paperBroker';
 import { BOT_ID_PATTERN, type BotConfig, resolveBotConfig } from '../domain/botConfig';
 import type { Fill, Phase } from '../domain/types';
+import { resolveRiskLimits } from '../trading/risk/limits';
+import { InvalidSettingError } from '../trading/settings';
+import { UnknownStrategyError, validateStrategyConfig } from '../trading/strategies';
 import type { botWorkflow } from '../workflows/bot';
 import { type BotStatus, botWorkflowId, phaseQuery, startSignal, statusQuery, stopSignal } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
@@ -26,11 +29,26 @@ function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError;
 }
 
+/** The config schema, then what only the trading code knows: strategy names and params, risk limit keys. */
+export function validatedBotConfig(body: unknown, defaultMode: BotConfig['marketDataMode']): BotConfig {
+  const config = resolveBotConfig(body, { marketDataMode: defaultMode });
+  try {
+    validateStrategyConfig(config.strategy.name, config.strategy.params);
+    resolveRiskLimits(config.risk);
+  } catch (err) {
+    if (err instanceof UnknownStrategyError || err instanceof InvalidSettingError) {
+      throw new ApiError(400, 'invalid_config', err.message);
+    }
+    throw err;
+  }
+  return config;
+}
+
 export async function createBot(
   ctx: BotsContext,
   body: unknown,
 ): Promise<{ id: string; workflowId: string; config: BotConfig }> {
-  const config = resolveBotConfig(body, { marketDataMode: ctx.defaultMarketDataMode });
+  const config = validatedBotConfig(body, ctx.defaultMarketDataMode);
   const workflowId = botWorkflowId(config.id);
   try {
     await ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {
@@ -73,6 +91,12 @@ export async function getBot(ctx: BotsContext, id: string): Promise<BotView> {
     .query(phaseQuery)
     .catch(() => 'IN_CYCLE' as const);
   return { ...status, phase };
+}
+
+/** Per-bot and per-strategy statistics and the adaptive sizing, as the learning phase last computed them. */
+export async function getStats(ctx: BotsContext, id: string): Promise<Pick<BotStatus, 'learned' | 'cyclesCompleted'>> {
+  const { learned, cyclesCompleted } = await getBot(ctx, id);
+  return { cyclesCompleted, learned };
 }
 
 export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import { type BotsContext, createBot, getBot, listTrades, signalBot } from './bots';
+import { type BotsContext, createBot, getBot, getStats, listTrades, signalBot } from './bots';
 import { ApiError, errorMiddleware } from './errors';
 
 export interface ApiServer {
@@ -29,6 +29,9 @@ export function createApp(ctx: BotsContext): express.Express {
   });
   app.get('/api/bots/:id', async (req: Request<{ id: string }>, res: Response) => {
     res.json(await getBot(ctx, req.params.id));
+  });
+  app.get('/api/bots/:id/stats', async (req: Request<{ id: string }>, res: Response) => {
+    res.json(await getStats(ctx, req.params.id));
   });
   app.get('/api/bots/:id/trades', async (req: Request<{ id: string }>, res: Response) => {
     res.json({ trades: await listTrades(ctx, req.params.id) });

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { resolveBotConfig, type BotConfig } from '../domain/botConfig';
+import type { BotConfig } from '../domain/botConfig';
+import { validatedBotConfig } from '../api/bots';
 import type { botWorkflow } from '../workflows/bot';
 import { botWorkflowId, startSignal } from '../workflows/messages';
 
@@ -11,7 +12,7 @@ export async function ensureDefaultBot(
   taskQueue: string,
   marketDataMode: BotConfig['marketDataMode'],
 ): Promise<BotConfig> {
-  const config = resolveBotConfig(DEFAULT_BOT, { marketDataMode });
+  const config = validatedBotConfig(DEFAULT_BOT, marketDataMode);
   await client.workflow.signalWithStart<typeof botWorkflow, []>('botWorkflow', {
     workflowId: botWorkflowId(config.id),
     taskQueue,

@@ -1,0 +1,153 @@
+import { startApiServer, type ApiServer } from '../../src/api/server';
+import {
+  createTestDatabase,
+  eventually,
+  startTestWorker,
+  type TestDatabase,
+  type TestTemporal,
+} from '../support/harness';
+
+// The control API over real HTTP, against a real Temporal server, worker and Postgres.
+
+let db: TestDatabase;
+let temporal: TestTemporal;
+let api: ApiServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await startTestWorker(db.deps);
+  api = await startApiServer(
+    { client: temporal.client, broker: db.broker, taskQueue: temporal.taskQueue, defaultMarketDataMode: 'quicktest' },
+    '127.0.0.1',
+    0,
+  );
+});
+afterAll(async () => {
+  await api?.stop();
+  await temporal?.close();
+  await db?.drop();
+});
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+describe('control API', () => {
+  it('answers health', async () => {
+    expect(await call('GET', '/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it.each([
+    ['malformed JSON', undefined, '{"id": "x",', 'invalid_json'],
+    ['no id', { symbol: 'BTC/USD' }, undefined, 'invalid_request'],
+    ['a bad symbol', { id: 'x', symbol: 'bitcoin' }, undefined, 'invalid_request'],
+    ['a bad id', { id: 'Not OK!', symbol: 'BTC/USD' }, undefined, 'invalid_request'],
+    ['an unknown field', { id: 'x', symbol: 'BTC/USD', leverage: 100 }, undefined, 'invalid_request'],
+    ['a negative interval', { id: 'x', symbol: 'BTC/USD', intervalSeconds: -1 }, undefined, 'invalid_request'],
+    [
+      'an unknown strategy',
+      { id: 'x', symbol: 'BTC/USD', strategy: { name: 'moon', params: {} } },
+      undefined,
+      'invalid_config',
+    ],
+    ['an unknown risk limit', { id: 'x', symbol: 'BTC/USD', risk: { yolo: 1 } }, undefined, 'invalid_config'],
+    ['a body that is not an object', [1, 2], undefined, 'invalid_request'],
+  ])('refuses %s with 400 and says why', async (_what, body, raw, code) => {
+    const res = await call('POST', '/api/bots', body, raw);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe(code);
+    expect(typeof res.body.error.message).toBe('string');
+    expect(res.body.error.message.length).toBeGreaterThan(5);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const res = await call(
+      'POST',
+      '/api/bots',
+      undefined,
+      JSON.stringify({ id: 'x', symbol: 'BTC/USD', pad: 'x'.repeat(20_000) }),
+    );
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBeDefined();
+  });
+
+  it('creates a bot, shows its status, stops and starts it, and lists its trades', async () => {
+    const created = await call('POST', '/api/bots', { id: 'api1', symbol: 'BTC/USD', intervalSeconds: 0.2 });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { id: 'api1', workflowId: 'bot-api1', config: { cyclesPerRun: 100 } },
+    });
+    expect((await call('POST', '/api/bots', { id: 'api1', symbol: 'BTC/USD' })).status).toBe(409);
+
+    const status = await eventually(async () => {
+      const res = await call('GET', '/api/bots/api1');
+      return res.body.cyclesCompleted >= 2 ? res.body : undefined;
+    });
+    expect(status.running).toBe(true);
+    expect(['IDLE', 'PERCEPTION', 'REASONING', 'RISK_CHECK', 'EXECUTION', 'LEARNING']).toContain(status.phase);
+    for (const field of ['cash', 'equity', 'realizedPnl']) expect(status.portfolio[field]).toMatch(/^-?\d+\.\d{2,8}$/);
+    expect(status.lastCycle.dataSource).toBe('mock');
+    expect(status.learned.stats.trades).toBeGreaterThanOrEqual(1);
+    expect(status.learned.sizing.explanation).toEqual(expect.any(String));
+
+    const stats = await call('GET', '/api/bots/api1/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body.learned.statsByStrategy.quicktest).toBeDefined();
+
+    expect(await call('POST', '/api/bots/api1/stop')).toMatchObject({ status: 202 });
+    const stopped = await eventually(async () => {
+      const res = await call('GET', '/api/bots/api1');
+      return res.body.running === false && res.body.currentCycle === null ? res.body : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await call('GET', '/api/bots/api1')).body.cyclesCompleted).toBe(stopped.cyclesCompleted);
+    expect(await call('POST', '/api/bots/api1/start')).toMatchObject({ status: 202 });
+    await eventually(async () => {
+      const res = await call('GET', '/api/bots/api1');
+      return res.body.cyclesCompleted > stopped.cyclesCompleted ? true : undefined;
+    });
+
+    const { body } = await call('GET', '/api/bots/api1/trades');
+    expect(body.trades.length).toBeGreaterThanOrEqual(2);
+    expect(body.trades[0]).toEqual({
+      clientOrderId: 'api1:1',
+      botId: 'api1',
+      cycle: 1,
+      symbol: 'BTC/USD',
+      side: 'buy',
+      quantity: '0.1',
+      price: '50000',
+      fee: '0.00',
+      realizedPnl: '0.00',
+      cashAfter: '5000.00',
+      filledAt: expect.stringMatching(/Z$/),
+    });
+    expect(body.trades[1]).toMatchObject({ clientOrderId: 'api1:2', side: 'sell', realizedPnl: '200.00' });
+    const cycles = body.trades.map((t: { cycle: number }) => t.cycle);
+    expect(cycles).toEqual([...cycles].sort((a: number, b: number) => a - b));
+    await temporal.client.workflow.getHandle('bot-api1').terminate('test done');
+  });
+
+  it.each([
+    ['GET', '/api/bots/nobody'],
+    ['GET', '/api/bots/nobody/trades'],
+    ['GET', '/api/bots/nobody/stats'],
+    ['POST', '/api/bots/nobody/stop'],
+    ['POST', '/api/bots/nobody/start'],
+    ['GET', '/api/nothing-here'],
+  ])('%s %s is a 404 with a JSON error', async (method, path) => {
+    const res = await call(method, path);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('an invalid bot id in the path is a 400', async () => {
+    const res = await call('GET', '/api/bots/NOT%20OK');
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_bot_id' } } });
+  });
+});
