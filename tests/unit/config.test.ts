@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh machine: embedded Temporal and Postgres, quicktest data', () => {
+    const c = loadConfig({});
+    expect(c.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'ooda-bot',
+      port: 7233,
+      uiPort: 8233,
+    });
+    expect(c.database.url).toBeUndefined();
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(c.marketDataMode).toBe('quicktest');
+    expect(c.alphaVantage).toMatchObject({ timeoutMs: 15_000, baseUrl: 'https://www.alphavantage.co/query' });
+    expect(c.dataDir.endsWith('.data')).toBe(true);
+  });
+
+  it('goes live when a key is given, unless told otherwise', () => {
+    expect(loadConfig({ ALPHAVANTAGE_API_KEY: 'k' }).marketDataMode).toBe('live');
+    expect(loadConfig({ ALPHAVANTAGE_API_KEY: 'k', MARKET_DATA_MODE: 'quicktest' }).marketDataMode).toBe('quicktest');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: '', DATABASE_URL: ' ' }).temporal.address).toBeUndefined();
+  });
+
+  it.each([
+    [{ TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ API_PORT: 'eighty' }, 'API_PORT'],
+    [{ API_PORT: '70000' }, 'API_PORT'],
+    [{ MARKET_DATA_MODE: 'paper' }, 'MARKET_DATA_MODE'],
+    [{ MARKET_DATA_MODE: 'live' }, 'needs ALPHAVANTAGE_API_KEY'],
+    [{ ALPHAVANTAGE_TIMEOUT_SECONDS: '0' }, 'ALPHAVANTAGE_TIMEOUT_SECONDS'],
+    [{ ALPHAVANTAGE_TIMEOUT_SECONDS: '60' }, 'ALPHAVANTAGE_TIMEOUT_SECONDS'],
+    [{ ALPHAVANTAGE_BASE_URL: 'not a url' }, 'ALPHAVANTAGE_BASE_URL'],
+  ])('refuses %j with a message naming %s', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(named);
+  });
+});
