@@ -1,4 +1,5 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { sdkLogger } from './logger';
 
 /**
  * Stops the started parts in reverse order on SIGINT/SIGTERM: API, worker (running activities get their grace
@@ -6,7 +7,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
  */
 export function onShutdown(parts: { stop(): Promise<void> }[], log: (msg: string) => void): void {
   // The SDK installs its own signal handlers that shut workers down; ours owns the order instead.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  Runtime.install({ shutdownSignals: [], logger: sdkLogger() });
   let stoppingSince = 0;
   const stop = (signal: string) => {
     if (stoppingSince) {

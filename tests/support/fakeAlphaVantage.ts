@@ -55,6 +55,8 @@ export interface FakeAlphaVantageOptions {
   now?: Date;
   /** Rows in DIGITAL_CURRENCY_DAILY answers (the real service sends years; indicators need ~60). */
   cryptoDays?: number;
+  /** 0 (default) picks a free port. */
+  port?: number;
 }
 
 type Params = Record<string, string>;
@@ -433,7 +435,7 @@ export async function startFakeAlphaVantage(options: FakeAlphaVantageOptions = {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { sdkLogger } from '../../src/runtime/logger';
 import { Client as PgClient, type Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities';
 import { PaperBroker } from '../../src/broker/paperBroker';
@@ -71,7 +72,7 @@ export async function startTestWorker(
   taskQueue = `test-${randomBytes(4).toString('hex')}`,
 ): Promise<TestTemporal> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: sdkLogger(), shutdownSignals: [] });
     runtimeInstalled = true;
   }
   const address = env('OODA_TEST_TEMPORAL_ADDRESS');
