@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MarketSnapshot, NewsSentiment } from '../domain/types';
 import { AlphaVantageError } from '../marketdata/alphavantage';
-import { type CachedMarket, DAILY } from '../marketdata/cache';
+import { type CachedMarket, DAILY, HISTORY_ROWS } from '../marketdata/cache';
 import { instrumentOf } from '../marketdata/instrument';
 import type { ActivityDeps } from './deps';
 
@@ -90,7 +90,8 @@ export function makeMarketDataActivities({
               ? await alphaVantage.cryptoDaily(inst.base, inst.quote)
               : await alphaVantage.equityDaily(inst.base);
           await marketCache.storeCandles(input.symbol, DAILY, candles, at);
-          return { kind: 'candles', candles };
+          // The service may send years of rows: all are cached, the newest go into workflow history.
+          return { kind: 'candles', candles: candles.slice(-HISTORY_ROWS) };
         }
         const sentiment = await alphaVantage.newsSentiment(inst.newsTicker);
         await marketCache.storeSentiment(inst.newsTicker, sentiment, at);

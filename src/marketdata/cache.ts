@@ -23,7 +23,8 @@ export interface CachedMarket {
 }
 
 export const DAILY = '1d';
-const HISTORY_ROWS = 200;
+/** Candles a cycle sees: enough for every strategy's indicators, small enough for workflow history. */
+export const HISTORY_ROWS = 200;
 
 export class MarketCache {
   constructor(private readonly pool: Pool) {}

@@ -58,7 +58,9 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, sizing: input.sizing });
 
   phase = 'RISK_CHECK';
-  const { verdict } = await risk.checkRisk({ config, cycle, snapshot, decision, riskState });
+  // Later phases need the price and its provenance, not the candle history: keep it out of their payloads.
+  const market = { ...snapshot, candles: [] };
+  const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState });
 
   phase = 'EXECUTION';
   let executed: ExecutionResult | null = null;
@@ -82,7 +84,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     botId,
     cycle,
     workflowId,
-    snapshot,
+    snapshot: market,
     decision,
     verdict,
     execution: executed,

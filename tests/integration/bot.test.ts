@@ -135,4 +135,42 @@ describe('botWorkflow', () => {
     expect(fills[1]).toMatchObject({ side: 'sell', price: '52000', realizedPnl: '200.00' });
     await second.terminate('test done');
   });
+
+  it('halts new entries after a max-drawdown breach until an operator sends start', async () => {
+    // Quicktest: +200 on cycle 2 sets the peak at 10,200; cycle 4 sells at a loss (equity 10,150, 0.49 % down).
+    const bot = await startBot({ id: 'halting', risk: { maxDrawdownFraction: 0.004 } });
+    const halted = await eventually(
+      async () => {
+        const s = await status(bot);
+        return s.halted ? s : undefined;
+      },
+      60_000,
+      'the halt',
+    );
+    expect(halted.riskState).toMatchObject({ halted: true, peakEquity: '10200.00' });
+
+    // While halted: cycles go on, every entry is refused by the max-drawdown rule, and nothing is bought.
+    const fillsAtHalt = (await db.broker.fills('halting')).length;
+    const later = await untilCycles(bot, halted.cyclesCompleted + 3);
+    expect(later.halted).toBe(true);
+    expect(later.lastCycle?.verdict).toMatchObject({ approved: false, rule: 'max-drawdown' });
+    expect(later.cyclesFailed).toBe(0);
+    const whileHalted = await db.broker.fills('halting');
+    expect(whileHalted.filter((f) => f.side === 'buy' && f.cycle > halted.cyclesCompleted)).toEqual([]);
+    expect(whileHalted.length).toBe(fillsAtHalt);
+
+    await bot.signal(startSignal);
+    const resumed = await eventually(
+      async () => {
+        const fills = await db.broker.fills('halting');
+        return fills.length > fillsAtHalt ? fills : undefined;
+      },
+      60_000,
+      'a fill after the resume',
+    );
+    // The first fill after the resume is a new entry, booked in a cycle after the halted ones.
+    expect(resumed[fillsAtHalt]).toMatchObject({ side: 'buy' });
+    expect(resumed[fillsAtHalt].cycle).toBeGreaterThan(later.cyclesCompleted);
+    await bot.terminate('test done');
+  });
 });
