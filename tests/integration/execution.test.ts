@@ -1,7 +1,11 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { ExecutionResult, OrderIntent } from '../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
+
+// Failures below are provoked and asserted; the SDK would also print each one with its stack.
+const quiet = new DefaultLogger('ERROR');
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -24,7 +28,7 @@ describe('executeOrder', () => {
   it('run twice for the same cycle fills once and returns the original fill', async () => {
     await db.broker.openAccount('exec', 'BTC/USD', '10000.00');
     const activities = createActivities(db.deps);
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment({}, { logger: quiet });
     const first: ExecutionResult = await env.run(activities.executeOrder, { intent: intent(1), costs: free });
     const second: ExecutionResult = await env.run(activities.executeOrder, { intent: intent(1), costs: free });
 
@@ -59,7 +63,7 @@ describe('executeOrder', () => {
 
   it('fails garbage orders as non-retryable InvalidOrder without touching the ledger', async () => {
     const activities = createActivities(db.deps);
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment({}, { logger: quiet });
     await expect(
       env.run(activities.executeOrder, { intent: { ...intent(4), quantity: '-1' }, costs: free }),
     ).rejects.toMatchObject({ type: 'InvalidOrder', nonRetryable: true });

@@ -72,7 +72,8 @@ export async function startTestWorker(
   taskQueue = `test-${randomBytes(4).toString('hex')}`,
 ): Promise<TestTemporal> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: sdkLogger(), shutdownSignals: [] });
+    // Tests provoke failing activities on purpose and assert them; at WARN each attempt prints a stack trace.
+    Runtime.install({ logger: sdkLogger('ERROR'), shutdownSignals: [] });
     runtimeInstalled = true;
   }
   const address = env('OODA_TEST_TEMPORAL_ADDRESS');

@@ -1,10 +1,14 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createActivities } from '../../src/activities';
 import { PaperBroker } from '../../src/broker/paperBroker';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import type { MarketSnapshot, PortfolioSummary } from '../../src/domain/types';
 import { MarketCache } from '../../src/marketdata/cache';
+
+// Failures below are provoked and asserted; the SDK would also print each one with its stack.
+const quiet = new DefaultLogger('ERROR');
 
 // Activities that need no database, through the SDK's MockActivityEnvironment. The pool never connects:
 // these activities must not touch it (the ledger-backed ones run in tests/integration).
@@ -28,7 +32,7 @@ afterAll(() => pool.end());
 
 describe('activities', () => {
   it('perceiveMarket serves the scripted quicktest market at the activity clock', async () => {
-    const snap = await new MockActivityEnvironment().run(activities.perceiveMarket, {
+    const snap = await new MockActivityEnvironment({}, { logger: quiet }).run(activities.perceiveMarket, {
       botId: 'b',
       symbol: 'BTC/USD',
       cycle: 1,
@@ -37,7 +41,7 @@ describe('activities', () => {
   });
 
   it('decide runs the bot strategy on the snapshot', async () => {
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment({}, { logger: quiet });
     const config = resolveBotConfig({ id: 'b', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
     const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
       botId: 'b',
@@ -49,7 +53,7 @@ describe('activities', () => {
   });
 
   it('decide fails a bad strategy as non-retryable InvalidConfig', async () => {
-    const env = new MockActivityEnvironment();
+    const env = new MockActivityEnvironment({}, { logger: quiet });
     const config = {
       ...resolveBotConfig({ id: 'b', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' }),
       strategy: { name: 'moon', params: {} },
@@ -69,7 +73,10 @@ describe('activities', () => {
 
   it('fetchMarketData without a key fails as non-retryable AlphaVantage.no-key', async () => {
     await expect(
-      new MockActivityEnvironment().run(activities.fetchMarketData, { kind: 'price' as const, symbol: 'BTC/USD' }),
+      new MockActivityEnvironment({}, { logger: quiet }).run(activities.fetchMarketData, {
+        kind: 'price' as const,
+        symbol: 'BTC/USD',
+      }),
     ).rejects.toMatchObject({ type: 'AlphaVantage.no-key', nonRetryable: true });
   });
 });
