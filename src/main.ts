@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   log(`starting (market data: ${config.marketDataMode}, data dir: ${config.dataDir})`);
   const parts: Part[] = [];
-  onShutdown(parts, log);
+  const shutdown = onShutdown(parts, log);
 
   const services = await startServices(config);
   parts.push(services);
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 
   const pool = await openDatabase(services.databaseUrl, log);
   parts.push({ stop: () => pool.end() });
-  parts.push(await runWorker(config, services.temporalAddress, pool, log));
+  parts.push(await runWorker(config, services.temporalAddress, pool, log, (reason) => shutdown(reason, 1)));
   const api = await runApi(config, services.temporalAddress, pool);
   parts.push(api);
 

@@ -14,10 +14,10 @@ async function main(): Promise<void> {
     );
   }
   const parts: Part[] = [];
-  onShutdown(parts, log);
+  const shutdown = onShutdown(parts, log);
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });
-  parts.push(await runWorker(config, config.temporal.address, pool, log));
+  parts.push(await runWorker(config, config.temporal.address, pool, log, (reason) => shutdown(reason, 1)));
 }
 
 main().catch((err: unknown) => {

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { AccountMismatchError } from '../broker/paperBroker';
 import type { PortfolioSummary } from '../domain/types';
 import type { ActivityDeps } from './deps';
 
@@ -16,7 +18,12 @@ export interface OpenAccountResult {
 export function makeAccountActivities({ pool, broker }: ActivityDeps) {
   return {
     async openAccount(input: OpenAccountInput): Promise<OpenAccountResult> {
-      await broker.openAccount(input.botId, input.symbol, input.startingCash);
+      try {
+        await broker.openAccount(input.botId, input.symbol, input.startingCash);
+      } catch (err) {
+        if (err instanceof AccountMismatchError) throw ApplicationFailure.nonRetryable(err.message, 'AccountMismatch');
+        throw err;
+      }
       const { rows } = await pool.query<{ last: number | null; price: string | null }>(
         `SELECT GREATEST((SELECT max(cycle) FROM cycle_journal WHERE bot_id = $1),
                          (SELECT max(cycle) FROM orders WHERE bot_id = $1)) AS last,

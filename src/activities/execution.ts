@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { AccountNotFoundError } from '../broker/paperBroker';
+import { AccountNotFoundError, ClientOrderIdConflictError } from '../broker/paperBroker';
 import { dec } from '../domain/money';
 import type { BrokerCosts, ExecutionResult, OrderIntent } from '../domain/types';
 import type { ActivityDeps } from './deps';
@@ -13,8 +13,10 @@ function assertValidIntent(intent: OrderIntent): void {
   const problems: string[] = [];
   if (intent.side !== 'buy' && intent.side !== 'sell')
     problems.push(`side must be buy or sell, got ${String(intent.side)}`);
-  if (!/^\d+(\.\d+)?$/.test(String(intent.quantity)) || dec(intent.quantity).lte(0)) {
-    problems.push(`quantity must be a positive decimal, got ${JSON.stringify(intent.quantity)}`);
+  if (!/^\d+(\.\d{1,8})?$/.test(String(intent.quantity)) || dec(intent.quantity).lte(0)) {
+    problems.push(
+      `quantity must be a positive decimal with at most 8 decimals, got ${JSON.stringify(intent.quantity)}`,
+    );
   }
   if (!/^\d+(\.\d+)?$/.test(String(intent.referencePrice)) || dec(intent.referencePrice).lte(0)) {
     problems.push(`price must be a positive decimal, got ${JSON.stringify(intent.referencePrice)}`);
@@ -33,6 +35,9 @@ export function makeExecutionActivities({ broker }: ActivityDeps) {
         return await broker.placeMarketOrder(input.intent, input.costs);
       } catch (err) {
         if (err instanceof AccountNotFoundError) throw ApplicationFailure.nonRetryable(err.message, 'AccountNotFound');
+        if (err instanceof ClientOrderIdConflictError) {
+          throw ApplicationFailure.nonRetryable(err.message, 'ClientOrderIdConflict');
+        }
         throw err;
       }
     },

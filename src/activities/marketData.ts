@@ -35,7 +35,12 @@ export function makeMarketDataActivities({
       const stale: MarketDataKind[] = [];
       if (ageSeconds(cached.price?.fetchedAt, at) > marketDataTtl.priceSeconds) stale.push('price');
       if (ageSeconds(cached.candlesFetchedAt, at) > marketDataTtl.candlesSeconds) stale.push('candles');
-      if (ageSeconds(cached.sentiment?.fetchedAt, at) > marketDataTtl.sentimentSeconds) stale.push('sentiment');
+      // Sentiment is optional: after a failure it waits out its TTL like a success would, sparing the quota.
+      const sentimentAsked = Math.min(
+        ageSeconds(cached.sentiment?.fetchedAt, at),
+        ageSeconds(cached.sentimentFailedAt, at),
+      );
+      if (sentimentAsked > marketDataTtl.sentimentSeconds) stale.push('sentiment');
       return { cached, stale };
     },
 
@@ -97,6 +102,7 @@ export function makeMarketDataActivities({
         await marketCache.storeSentiment(inst.newsTicker, sentiment, at);
         return { kind: 'sentiment', sentiment };
       } catch (err) {
+        await marketCache.recordFailure(input.symbol, input.kind, (err as Error).message, at).catch(() => undefined);
         if (err instanceof AlphaVantageError) {
           throw ApplicationFailure.create({
             message: err.message,

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BotConfig } from '../domain/botConfig';
-import type { Decision, MarketSnapshot, PortfolioSummary } from '../domain/types';
+import type { Decision, MarketSnapshot } from '../domain/types';
 import type { SizeAdjustment } from '../trading/learning';
 import { decide } from '../trading/strategies';
 import type { ActivityDeps } from './deps';
@@ -9,15 +9,17 @@ export interface ReasoningInput {
   config: BotConfig;
   cycle: number;
   snapshot: MarketSnapshot;
-  portfolio: PortfolioSummary;
   sizing: SizeAdjustment | null;
 }
 
-export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps) {
+export function makeReasoningActivities({ broker, now = () => new Date() }: ActivityDeps) {
   return {
-    /** Orient and decide: the bot's strategy turns the snapshot into buy, sell or hold. */
-    // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
+    /**
+     * Orient and decide: the bot's strategy turns the snapshot and the ledger's portfolio (not the workflow's
+     * copy, which a failed cycle may have left behind a fill) into buy, sell or hold.
+     */
     async decide(input: ReasoningInput): Promise<Decision> {
+      const portfolio = await broker.portfolio(input.config.id, input.snapshot.price);
       try {
         return decide(input.config.strategy.name, {
           symbol: input.config.symbol,
@@ -26,7 +28,7 @@ export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps
           price: input.snapshot.price,
           candles: input.snapshot.candles,
           sentiment: input.snapshot.sentiment,
-          portfolio: input.portfolio,
+          portfolio,
           params: input.config.strategy.params,
           ...(input.sizing ? { sizing: input.sizing } : {}),
         });

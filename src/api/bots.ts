@@ -1,6 +1,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Broker } from '../broker/paperBroker';
-import { BOT_ID_PATTERN, type BotConfig, resolveBotConfig } from '../domain/botConfig';
+import { type BotConfig, isValidBotId, resolveBotConfig } from '../domain/botConfig';
+import { dec } from '../domain/money';
 import type { Fill, Phase } from '../domain/types';
 import { resolveRiskLimits } from '../trading/risk/limits';
 import { InvalidSettingError } from '../trading/settings';
@@ -21,7 +22,7 @@ export interface BotsContext {
 export type BotView = Omit<BotStatus, 'phase'> & { phase: Phase | 'IN_CYCLE' };
 
 function checkedId(id: string): string {
-  if (!BOT_ID_PATTERN.test(id)) throw new ApiError(400, 'invalid_bot_id', `"${id}" is not a valid bot id`);
+  if (!isValidBotId(id)) throw new ApiError(400, 'invalid_bot_id', `"${id}" is not a valid bot id`);
   return id;
 }
 
@@ -49,6 +50,18 @@ export async function createBot(
   body: unknown,
 ): Promise<{ id: string; workflowId: string; config: BotConfig }> {
   const config = validatedBotConfig(body, ctx.defaultMarketDataMode);
+  // A bot re-created under an old id resumes its ledger account: only if that account is the same market and
+  // the same starting cash, or the bot would trade a position it cannot see, or report cash it never had.
+  const account = await ctx.broker.account(config.id);
+  if (account && (account.symbol !== config.symbol || !dec(account.startingCash).eq(config.startingCash))) {
+    throw new ApiError(
+      409,
+      'account_exists',
+      `bot "${config.id}" has a ledger account for ${account.symbol} that started with ${account.startingCash}; ` +
+        'a bot re-created under this id resumes it, so use the same symbol and starting cash, or another id',
+      { symbol: account.symbol, startingCash: account.startingCash },
+    );
+  }
   const workflowId = botWorkflowId(config.id);
   try {
     await ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {

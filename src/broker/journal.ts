@@ -10,7 +10,8 @@ export async function loadJournal(pool: Pool, botId: string): Promise<JournalEnt
   const { rows } = await pool.query<
     { cycle: number; recorded_at: Date; strategy: string; equity: string } & Partial<FillRow>
   >(
-    `SELECT j.cycle, j.recorded_at, j.decision->>'strategy' AS strategy, j.equity, f.*
+    `SELECT j.cycle, j.recorded_at, j.decision->>'strategy' AS strategy, j.equity, f.client_order_id, f.bot_id,
+            f.symbol, f.side, f.quantity, f.price, f.fee, f.realized_pnl, f.cash_after, f.filled_at
        FROM cycle_journal j LEFT JOIN fills f ON f.bot_id = j.bot_id AND f.cycle = j.cycle
       WHERE j.bot_id = $1 ORDER BY j.cycle`,
     [botId],

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { bookFill, equityOf } from '../domain/fills';
-import { dec, formatMoney, formatQty } from '../domain/money';
+import { dec, formatMoney, formatQty, roundQty } from '../domain/money';
 import type { BrokerCosts, ExecutionResult, Fill, OrderIntent, PortfolioSummary } from '../domain/types';
 import { fillFromRow, type FillRow } from './rows';
 
@@ -9,8 +9,16 @@ import { fillFromRow, type FillRow } from './rows';
  * the Postgres ledger. Every order carries `clientOrderId = <botId>:<cycle>`; a retried execution finds
  * its order by that id and returns the original outcome, so a cycle fills at most once.
  */
+export interface Account {
+  botId: string;
+  symbol: string;
+  startingCash: string;
+}
+
 export interface Broker {
-  openAccount(botId: string, symbol: string, startingCash: string): Promise<void>;
+  /** Opens the bot's account, or finds it; an existing account for another symbol is an AccountMismatchError. */
+  openAccount(botId: string, symbol: string, startingCash: string): Promise<Account>;
+  account(botId: string): Promise<Account | null>;
   portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary>;
   placeMarketOrder(intent: OrderIntent, costs: BrokerCosts): Promise<ExecutionResult>;
   fills(botId: string): Promise<Fill[]>;
@@ -20,15 +28,40 @@ export class AccountNotFoundError extends Error {
   override name = 'AccountNotFoundError';
 }
 
+/** The ledger already has this bot with another symbol: reusing it would trade on a position it cannot see. */
+export class AccountMismatchError extends Error {
+  override name = 'AccountMismatchError';
+}
+
+/** A client order id already names a different order: never hand one order's fill to another. */
+export class ClientOrderIdConflictError extends Error {
+  override name = 'ClientOrderIdConflictError';
+}
+
 export class PaperBroker implements Broker {
   constructor(private readonly pool: Pool) {}
 
-  async openAccount(botId: string, symbol: string, startingCash: string): Promise<void> {
+  async openAccount(botId: string, symbol: string, startingCash: string): Promise<Account> {
     await this.pool.query(
       `INSERT INTO accounts (bot_id, symbol, starting_cash, cash) VALUES ($1, $2, $3, $3)
        ON CONFLICT (bot_id) DO NOTHING`,
       [botId, symbol, startingCash],
     );
+    const account = (await this.account(botId))!;
+    if (account.symbol !== symbol) {
+      throw new AccountMismatchError(
+        `bot "${botId}" already has a ledger account for ${account.symbol}; it cannot trade ${symbol} on it`,
+      );
+    }
+    return account;
+  }
+
+  async account(botId: string): Promise<Account | null> {
+    const { rows } = await this.pool.query<{ symbol: string; starting_cash: string }>(
+      'SELECT symbol, starting_cash FROM accounts WHERE bot_id = $1',
+      [botId],
+    );
+    return rows[0] ? { botId, symbol: rows[0].symbol, startingCash: formatMoney(rows[0].starting_cash) } : null;
   }
 
   async portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary> {
@@ -66,7 +99,7 @@ export class PaperBroker implements Broker {
       );
       if (account.rowCount === 0) throw new AccountNotFoundError(`no account for bot "${intent.botId}"`);
 
-      const existing = await this.findOutcome(db, intent.clientOrderId);
+      const existing = await this.findOutcome(db, intent);
       if (existing) return existing;
 
       const position = await db.query<{ quantity: string; average_cost: string }>(
@@ -93,7 +126,7 @@ export class PaperBroker implements Broker {
           intent.cycle,
           intent.symbol,
           intent.side,
-          dec(intent.quantity).abs().toFixed(),
+          roundQty(dec(intent.quantity)).abs().toFixed(),
           intent.referencePrice,
           outcome.ok ? 'filled' : 'rejected',
           outcome.ok ? null : outcome.reason,
@@ -113,7 +146,7 @@ export class PaperBroker implements Broker {
           intent.cycle,
           intent.symbol,
           intent.side,
-          intent.quantity,
+          outcome.quantity,
           outcome.price,
           outcome.fee,
           outcome.realizedPnl,
@@ -139,14 +172,34 @@ export class PaperBroker implements Broker {
     return rows.map(fillFromRow);
   }
 
-  private async findOutcome(db: PoolClient, clientOrderId: string): Promise<ExecutionResult | null> {
-    const { rows } = await db.query<{ status: string; reject_reason: string | null } & Partial<FillRow>>(
-      `SELECT o.status, o.reject_reason, f.*
+  /** The outcome already booked under this client order id, if any; a different order under it is a conflict. */
+  private async findOutcome(db: PoolClient, intent: OrderIntent): Promise<ExecutionResult | null> {
+    const { clientOrderId } = intent;
+    const { rows } = await db.query<
+      {
+        status: string;
+        reject_reason: string | null;
+        order_symbol: string;
+        order_side: string;
+        order_quantity: string;
+      } & Partial<FillRow>
+    >(
+      `SELECT o.status, o.reject_reason, o.symbol AS order_symbol, o.side AS order_side, o.quantity AS order_quantity, f.*
          FROM orders o LEFT JOIN fills f ON f.order_id = o.id WHERE o.client_order_id = $1`,
       [clientOrderId],
     );
     if (rows.length === 0) return null;
     const row = rows[0];
+    if (
+      row.order_symbol !== intent.symbol ||
+      row.order_side !== intent.side ||
+      !dec(row.order_quantity).eq(roundQty(dec(intent.quantity)))
+    ) {
+      throw new ClientOrderIdConflictError(
+        `client order id ${clientOrderId} already names ${row.order_side} ${formatQty(row.order_quantity)} ` +
+          `${row.order_symbol}, not ${intent.side} ${intent.quantity} ${intent.symbol}`,
+      );
+    }
     if (row.status === 'rejected') {
       return { status: 'rejected', clientOrderId, reason: row.reject_reason ?? 'rejected', duplicate: true };
     }

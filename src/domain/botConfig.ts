@@ -4,9 +4,18 @@ import { z } from 'zod';
 // workflow state, continue-as-new and cycle inputs.
 
 export const BOT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** A bot id; "-cycle-" is reserved, or bot "a-cycle-5" would be named like bot "a"'s cycle 5 workflow. */
+export function isValidBotId(id: string): boolean {
+  return BOT_ID_PATTERN.test(id) && !id.includes('-cycle-');
+}
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,10}\/[A-Z]{3,5}$/;
 
-const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string such as "10000.00"');
+/** What the ledger's NUMERIC(28,8) holds exactly: up to 20 integer digits and 8 decimals, above zero. */
+const cashString = z
+  .string()
+  .regex(/^\d{1,20}(\.\d{1,8})?$/, 'must be a decimal string such as "10000.00" (at most 20 digits and 8 decimals)')
+  .refine((v) => /[1-9]/.test(v), 'must be above zero');
 
 export const brokerCostsSchema = z
   .object({
@@ -24,7 +33,12 @@ export const strategyConfigSchema = z
 
 export const botConfigSchema = z
   .object({
-    id: z.string().regex(BOT_ID_PATTERN, 'must be 1-40 chars of a-z, 0-9, "-" or "_", starting with a letter or digit'),
+    id: z
+      .string()
+      .refine(
+        isValidBotId,
+        'must be 1-40 chars of a-z, 0-9, "-" or "_", starting with a letter or digit, without "-cycle-"',
+      ),
     symbol: z.string().regex(SYMBOL_PATTERN, 'must look like BASE/QUOTE, e.g. "BTC/USD"'),
     marketDataMode: z.enum(['quicktest', 'live']),
     intervalSeconds: z.number().min(0.1).max(86_400),
@@ -34,7 +48,7 @@ export const botConfigSchema = z
     /** Circuit breaker: consecutive failed live perceptions that open it, and how long it stays open. */
     breakerThreshold: z.number().int().min(1).max(100),
     breakerCooldownSeconds: z.number().min(1).max(86_400),
-    startingCash: decimalString,
+    startingCash: cashString,
     strategy: strategyConfigSchema,
     /** Per-bot overrides of the risk gatekeeper's limits (numbers; fractions are 0..1). */
     risk: z.record(z.string(), z.number().finite()),

@@ -19,6 +19,8 @@ export interface FillQuote {
 export type FillOutcome =
   | {
       ok: true;
+      /** The quantity booked: the order's, rounded down to QTY_DP. */
+      quantity: DecimalString;
       price: DecimalString;
       fee: DecimalString;
       notional: DecimalString;
@@ -70,6 +72,7 @@ export function bookFill(holdings: Holdings, quote: FillQuote, costs: BrokerCost
     const realized = fee.neg();
     return {
       ok: true,
+      quantity: formatQty(quantity),
       price: price.toFixed(),
       fee: formatMoney(fee),
       notional: formatMoney(notional),
@@ -90,6 +93,7 @@ export function bookFill(holdings: Holdings, quote: FillQuote, costs: BrokerCost
   const newQty = held.minus(quantity);
   return {
     ok: true,
+    quantity: formatQty(quantity),
     price: price.toFixed(),
     fee: formatMoney(fee),
     notional: formatMoney(notional),

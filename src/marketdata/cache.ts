@@ -20,6 +20,8 @@ export interface CachedMarket {
   candles: Candle[];
   candlesFetchedAt: string | null;
   sentiment: CachedSentiment | null;
+  /** When a request for news sentiment last failed, if ever. */
+  sentimentFailedAt: string | null;
 }
 
 export const DAILY = '1d';
@@ -62,8 +64,16 @@ export class MarketCache {
     );
   }
 
+  async recordFailure(symbol: string, kind: string, error: string, at: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO market_fetch_failures (symbol, kind, failed_at, error) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (symbol, kind) DO UPDATE SET failed_at = EXCLUDED.failed_at, error = EXCLUDED.error`,
+      [symbol, kind, at, error.slice(0, 500)],
+    );
+  }
+
   async newest(symbol: string, newsTicker: string, interval = DAILY): Promise<CachedMarket> {
-    const [price, candles, sentiment] = await Promise.all([
+    const [price, candles, sentiment, sentimentFailure] = await Promise.all([
       this.pool.query<{ price: string; as_of: Date; fetched_at: Date }>(
         'SELECT price, as_of, fetched_at FROM market_prices WHERE symbol = $1 ORDER BY fetched_at DESC LIMIT 1',
         [symbol],
@@ -86,6 +96,10 @@ export class MarketCache {
         'SELECT score, articles, label, fetched_at FROM market_sentiment WHERE ticker = $1 ORDER BY fetched_at DESC LIMIT 1',
         [newsTicker],
       ),
+      this.pool.query<{ failed_at: Date }>(
+        `SELECT failed_at FROM market_fetch_failures WHERE symbol = $1 AND kind = 'sentiment'`,
+        [symbol],
+      ),
     ]);
     const p = price.rows[0];
     const s = sentiment.rows[0];
@@ -106,6 +120,7 @@ export class MarketCache {
       sentiment: s
         ? { score: s.score, articles: s.articles, label: s.label, fetchedAt: s.fetched_at.toISOString() }
         : null,
+      sentimentFailedAt: sentimentFailure.rows[0]?.failed_at.toISOString() ?? null,
     };
   }
 }

@@ -27,6 +27,7 @@ export async function runWorker(
   temporalAddress: string,
   pool: Pool,
   log: (msg: string) => void,
+  onFatal: (reason: string) => void,
 ): Promise<Part> {
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const workers = await createBotWorkers({
@@ -44,7 +45,7 @@ export async function runWorker(
     marketDataRequestsPerSecond: config.alphaVantage.requestsPerSecond,
   });
   const running = runBotWorkers(workers);
-  running.done.catch((err: Error) => log(`worker stopped with an error: ${err.message}`));
+  running.done.catch((err: Error) => onFatal(`worker failed: ${err.message}`));
   log(`worker: polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
   return {
     async stop() {

@@ -6,8 +6,11 @@ import type { ActivityOptions } from '@temporalio/workflow';
 const backoff = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
 export const phaseOptions = {
-  /** Opening the account reads and writes the ledger: retry until Postgres answers. */
-  account: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 10 } },
+  /**
+   * Opening the account (and re-reading it after a failed cycle) only needs Postgres: retry until it answers,
+   * however long. A ledger that disagrees with the bot's config cannot be fixed by retrying.
+   */
+  account: { startToCloseTimeout: '15s', retry: { ...backoff, nonRetryableErrorTypes: ['AccountMismatch'] } },
   /** Synthetic data (quicktest, last resort): pure computation. */
   perception: { startToCloseTimeout: '10s', retry: { ...backoff, maximumAttempts: 3 } },
   /**
@@ -32,12 +35,16 @@ export const phaseOptions = {
     startToCloseTimeout: '10s',
     retry: { ...backoff, maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidConfig'] },
   },
-  /** Idempotent by clientOrderId, so it is safe to retry until the ledger answers. */
+  /**
+   * Idempotent by clientOrderId, so it retries until the ledger answers, however long: giving up could leave a
+   * booked fill the bot never hears of. Only an order that can never be booked fails for good.
+   */
   execution: {
     startToCloseTimeout: '15s',
-    retry: { ...backoff, maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidOrder', 'AccountNotFound'] },
+    retry: { ...backoff, nonRetryableErrorTypes: ['InvalidOrder', 'AccountNotFound', 'ClientOrderIdConflict'] },
   },
-  learning: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 20 } },
+  /** Idempotent per (bot, cycle); after a fill the cycle must be journaled, so it never gives up either. */
+  learning: { startToCloseTimeout: '30s', retry: { ...backoff } },
 } satisfies Record<string, ActivityOptions>;
 
 /** Alpha Vantage calls run on their own task queue, whose workers share one rate limit for the key. */

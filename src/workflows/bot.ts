@@ -1,5 +1,7 @@
 import {
   allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   executeChild,
@@ -18,6 +20,7 @@ import {
   type BotState,
   type BotStatus,
   type BotWorkflowInput,
+  type CycleSummary,
   cycleWorkflowId,
   startSignal,
   statusQuery,
@@ -28,8 +31,9 @@ const account = proxyActivities<OodaActivities>(phaseOptions.account);
 
 /**
  * The bot, id bot-<botId>: a long-running entity workflow. While running it executes one child cycle workflow
- * per interval; `stop` pauses it between cycles (a cycle in flight finishes: it is never cut in half).
- * Every `cyclesPerRun` cycles, or when the server suggests it, it continues as new with its state as JSON.
+ * per interval; `stop` pauses it between cycles (a cycle in flight finishes: it is never cut in half), `start`
+ * resumes at once. Every `cyclesPerRun` cycles, or when the server suggests it, it continues as new with its
+ * state as plain JSON, including when the next cycle is due.
  */
 export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   const state: BotState = input.state ?? {
@@ -46,28 +50,37 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     breaker: initialBreaker(input.config.breakerThreshold, input.config.breakerCooldownSeconds),
     riskState: null,
     learned: null,
+    nextCycleAt: null,
+    resumeRequested: false,
   };
   const botId = state.config.id;
   let inFlight: number | null = null;
-  let nextCycleAt: string | null = null;
+
+  const resumeFromHalt = () => {
+    if (state.riskState?.halted && state.portfolio) {
+      // Drawdown is measured afresh from current equity, or the old peak would halt the bot again at once.
+      state.riskState = resumeRiskState(state.riskState, state.portfolio.equity);
+    }
+    state.resumeRequested = false;
+  };
 
   // Handlers first, so a signal or query that arrives with the first task is never lost or unanswered.
   setHandler(
     startSignal,
     () => {
+      if (!state.running) state.nextCycleAt = null; // resuming: cycle now, not after the rest of an old wait
       state.running = true;
-      // The operator's resume after a max-drawdown halt: drawdown is measured afresh from current equity.
-      if (state.riskState?.halted && state.portfolio) {
-        state.riskState = resumeRiskState(state.riskState, state.portfolio.equity);
-      }
+      // A cycle in flight was started with the halted state and would hand it back: resume after it returns.
+      if (inFlight === null) resumeFromHalt();
+      else state.resumeRequested = true;
     },
-    { description: 'Resume cycling; also clears a max-drawdown halt.' },
+    { description: 'Resume cycling now; also clears a max-drawdown halt.' },
   );
   setHandler(stopSignal, () => void (state.running = false), {
     description: 'Stop cycling after the cycle in flight, if any, completes.',
   });
-  setHandler(statusQuery, () => status(state, inFlight, nextCycleAt), {
-    description: 'Running flag, phase, cycle counts, portfolio, last cycle and config.',
+  setHandler(statusQuery, () => status(state, inFlight), {
+    description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });
 
   if (!input.state) {
@@ -86,63 +99,102 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   let cyclesThisRun = 0;
   for (;;) {
     await condition(() => state.running);
+    if (state.nextCycleAt !== null) {
+      const waitMs = Date.parse(state.nextCycleAt) - Date.now();
+      if (waitMs > 0) await condition(() => !state.running || state.nextCycleAt === null, waitMs);
+      if (!state.running) continue;
+      state.nextCycleAt = null;
+    }
+
     const cycle = state.lastCycleStarted + 1;
     state.lastCycleStarted = cycle;
-    inFlight = cycle;
     state.breaker = breakerBeforeCycle(state.breaker, Date.now());
+    inFlight = cycle;
     try {
-      const summary = await executeChild(oodaCycleWorkflow, {
-        workflowId: cycleWorkflowId(botId, cycle),
-        args: [
-          {
-            config: state.config,
-            cycle,
-            portfolio: state.portfolio,
-            riskState: state.riskState,
-            allowLive: breakerAllowsLive(state.breaker),
-            sizing: state.learned?.sizing ?? null,
-          },
-        ],
-      });
-      state.cyclesCompleted += 1;
-      // Statistics live once, at the top of the state, not again inside lastCycle.
-      const { learning, ...lastCycle } = summary;
-      state.lastCycle = { ...lastCycle, learning: null };
-      state.learned = learning;
-      state.portfolio = summary.portfolio;
-      state.riskState = summary.riskState;
-      if (summary.perception.liveAttempted) {
-        const { liveOk, error } = summary.perception;
-        state.breaker = breakerAfterAttempt(state.breaker, liveOk, Date.now(), error ?? undefined);
-      }
+      applyCycle(state, await runCycle(state, cycle));
     } catch (err) {
-      if (isCancellation(err)) throw err;
-      // A failed cycle is recorded and the bot moves on: the next cycle has a new client order id, and the
-      // failed one's order, if any was booked, stays booked exactly once.
-      state.cyclesFailed += 1;
-      const message = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      state.lastFailure = { cycle, workflowId: cycleWorkflowId(botId, cycle), message, at: new Date().toISOString() };
-      log.warn('cycle failed', { botId, cycle, message });
+      if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+      await recordFailedCycle(state, cycle, err);
     } finally {
       inFlight = null;
     }
+    if (state.resumeRequested) resumeFromHalt();
     cyclesThisRun += 1;
+    if (state.running) state.nextCycleAt = new Date(Date.now() + state.config.intervalSeconds * 1000).toISOString();
 
     if (cyclesThisRun >= state.config.cyclesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       state.runs += 1;
       return continueAsNew<typeof botWorkflow>({ config: state.config, state });
     }
-    if (state.running) {
-      const waitMs = Math.round(state.config.intervalSeconds * 1000);
-      nextCycleAt = new Date(Date.now() + waitMs).toISOString();
-      await condition(() => !state.running, waitMs);
-      nextCycleAt = null;
-    }
   }
 }
 
-function status(state: BotState, inFlight: number | null, nextCycleAt: string | null): BotStatus {
+function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {
+  return executeChild(oodaCycleWorkflow, {
+    workflowId: cycleWorkflowId(state.config.id, cycle),
+    args: [
+      {
+        config: state.config,
+        cycle,
+        portfolio: state.portfolio,
+        riskState: state.riskState,
+        allowLive: breakerAllowsLive(state.breaker),
+        sizing: state.learned?.sizing ?? null,
+      },
+    ],
+  });
+}
+
+function applyCycle(state: BotState, summary: CycleSummary): void {
+  state.cyclesCompleted += 1;
+  // Statistics live once, at the top of the state, not again inside lastCycle.
+  const { learning, ...lastCycle } = summary;
+  state.lastCycle = { ...lastCycle, learning: null };
+  state.learned = learning;
+  state.portfolio = summary.portfolio;
+  state.riskState = summary.riskState;
+  if (summary.perception.liveAttempted) {
+    const { liveOk, error } = summary.perception;
+    state.breaker = breakerAfterAttempt(state.breaker, liveOk, Date.now(), error ?? undefined);
+  }
+}
+
+/**
+ * A failed cycle is recorded and the bot moves on: the next cycle has a new client order id, and the failed
+ * one's order, if any was booked, stays booked exactly once. The portfolio is re-read from the ledger, which
+ * has any such fill; a failed half-open probe reopens the breaker.
+ */
+async function recordFailedCycle(state: BotState, cycle: number, err: unknown): Promise<void> {
+  const { message, type } = rootCause(err);
+  state.cyclesFailed += 1;
+  state.lastFailure = {
+    cycle,
+    workflowId: cycleWorkflowId(state.config.id, cycle),
+    message: type ? `${type}: ${message}` : message,
+    at: new Date().toISOString(),
+  };
+  log.warn('cycle failed', { botId: state.config.id, cycle, message });
+  if (state.breaker.state === 'half-open') {
+    state.breaker = breakerAfterAttempt(state.breaker, false, Date.now(), message);
+  }
+  const opened = await account.openAccount({
+    botId: state.config.id,
+    symbol: state.config.symbol,
+    startingCash: state.config.startingCash,
+  });
+  state.portfolio = opened.portfolio;
+}
+
+/** The deepest cause: a child's failure wraps an activity's failure, which wraps the error that was thrown. */
+function rootCause(err: unknown): { message: string; type?: string } {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  if (e instanceof ApplicationFailure) return { message: e.message, type: e.type ?? undefined };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+function status(state: BotState, inFlight: number | null): BotStatus {
   return {
     botId: state.config.id,
     symbol: state.config.symbol,
@@ -150,7 +202,7 @@ function status(state: BotState, inFlight: number | null, nextCycleAt: string | 
     phase: inFlight === null ? 'IDLE' : 'IN_CYCLE',
     currentCycle:
       inFlight === null ? null : { cycle: inFlight, workflowId: cycleWorkflowId(state.config.id, inFlight) },
-    nextCycleAt,
+    nextCycleAt: state.running && inFlight === null ? state.nextCycleAt : null,
     cyclesCompleted: state.cyclesCompleted,
     cyclesFailed: state.cyclesFailed,
     runs: state.runs,

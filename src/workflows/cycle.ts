@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
@@ -55,39 +55,43 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
   phase = 'REASONING';
-  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, sizing: input.sizing });
+  const decision = await reasoning.decide({ config, cycle, snapshot, sizing: input.sizing });
 
   phase = 'RISK_CHECK';
   // Later phases need the price and its provenance, not the candle history: keep it out of their payloads.
   const market = { ...snapshot, candles: [] };
   const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState });
 
-  phase = 'EXECUTION';
-  let executed: ExecutionResult | null = null;
-  if (verdict.approved && verdict.order) {
-    executed = await execution.executeOrder({
-      intent: {
-        clientOrderId: `${botId}:${cycle}`,
-        botId,
-        cycle,
-        symbol: config.symbol,
-        side: verdict.order.side,
-        quantity: verdict.order.quantity,
-        referencePrice: snapshot.price,
-      },
-      costs: config.broker,
-    });
-  }
+  // Once an order may be booked, the cycle sees it through to the journal: a cancel must not cut it in half.
+  const { executed, learned } = await CancellationScope.nonCancellable(async () => {
+    phase = 'EXECUTION';
+    let executed: ExecutionResult | null = null;
+    if (verdict.approved && verdict.order) {
+      executed = await execution.executeOrder({
+        intent: {
+          clientOrderId: `${botId}:${cycle}`,
+          botId,
+          cycle,
+          symbol: config.symbol,
+          side: verdict.order.side,
+          quantity: verdict.order.quantity,
+          referencePrice: snapshot.price,
+        },
+        costs: config.broker,
+      });
+    }
 
-  phase = 'LEARNING';
-  const learned = await learning.recordCycle({
-    botId,
-    cycle,
-    workflowId,
-    snapshot: market,
-    decision,
-    verdict,
-    execution: executed,
+    phase = 'LEARNING';
+    const learned = await learning.recordCycle({
+      botId,
+      cycle,
+      workflowId,
+      snapshot: market,
+      decision,
+      verdict,
+      execution: executed,
+    });
+    return { executed, learned };
   });
 
   const fill: Fill | null = executed?.status === 'filled' ? executed.fill : null;

@@ -85,6 +85,10 @@ export interface BotState {
   breaker: BreakerState;
   riskState: RiskState | null;
   learned: Learned | null;
+  /** When the next cycle is due (carried across continue-as-new, so a new run does not cycle early). */
+  nextCycleAt: IsoTime | null;
+  /** A `start` arrived during a cycle while halted: clear the halt once that cycle's state is in. */
+  resumeRequested: boolean;
 }
 
 export interface BotWorkflowInput {

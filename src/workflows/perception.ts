@@ -38,16 +38,18 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
     taskQueue: marketDataQueue(workflowInfo().taskQueue),
   });
   const fetched: Partial<Record<MarketDataKind, FetchedMarketData>> = {};
-  const errors: string[] = [];
+  const failed: Partial<Record<MarketDataKind, string>> = {};
   for (const kind of plan.stale) {
     try {
       fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      errors.push(`${kind}: ${failureMessage(err)}`);
+      failed[kind] = failureMessage(err);
     }
   }
-  const liveAttempted = plan.stale.length > 0;
+  const errors = Object.entries(failed).map(([kind, message]) => `${kind}: ${message}`);
+  // The breaker judges the data a cycle cannot do without: price and candles. Sentiment alone reads neutral.
+  const liveAttempted = plan.stale.some((kind) => kind !== 'sentiment');
   const price =
     fetched.price?.kind === 'price' ? fetched.price : plan.stale.includes('price') ? null : plan.cached.price;
   const candles = fetched.candles?.kind === 'candles' ? fetched.candles.candles : plan.cached.candles;
@@ -76,7 +78,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
     sentiment,
     ...(errors.length ? { note: errors.join('; ') } : {}),
   };
-  return { snapshot, liveAttempted, liveOk: errors.length === 0 || !!fetched.price, error: errors.join('; ') || null };
+  return { snapshot, liveAttempted, liveOk: !failed.price && !failed.candles, error: errors.join('; ') || null };
 }
 
 async function fallBack(

@@ -57,6 +57,20 @@ describe('control API', () => {
     ],
     ['an unknown risk limit', { id: 'x', symbol: 'BTC/USD', risk: { yolo: 1 } }, undefined, 'invalid_config'],
     ['a body that is not an object', [1, 2], undefined, 'invalid_request'],
+    ['an id that names a cycle workflow', { id: 'a-cycle-5', symbol: 'BTC/USD' }, undefined, 'invalid_request'],
+    [
+      'cash the ledger cannot hold',
+      { id: 'x', symbol: 'BTC/USD', startingCash: '1' + '0'.repeat(21) },
+      undefined,
+      'invalid_request',
+    ],
+    [
+      'cash with 9 decimals',
+      { id: 'x', symbol: 'BTC/USD', startingCash: '100.123456789' },
+      undefined,
+      'invalid_request',
+    ],
+    ['zero cash', { id: 'x', symbol: 'BTC/USD', startingCash: '0.00' }, undefined, 'invalid_request'],
   ])('refuses %s with 400 and says why', async (_what, body, raw, code) => {
     const res = await call('POST', '/api/bots', body, raw);
     expect(res.status).toBe(400);
@@ -149,5 +163,27 @@ describe('control API', () => {
   it('an invalid bot id in the path is a 400', async () => {
     const res = await call('GET', '/api/bots/NOT%20OK');
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_bot_id' } } });
+  });
+
+  it('re-creating a bot resumes its account only for the same market and cash, else 409 and nothing changes', async () => {
+    expect((await call('POST', '/api/bots', { id: 'phoenix', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
+      201,
+    );
+    await eventually(async () => ((await db.broker.account('phoenix')) ? true : undefined));
+    await temporal.client.workflow.getHandle('bot-phoenix').terminate('operator removed it');
+
+    const otherMarket = await call('POST', '/api/bots', { id: 'phoenix', symbol: 'ETH/USD' });
+    expect(otherMarket).toMatchObject({
+      status: 409,
+      body: { error: { code: 'account_exists', details: { symbol: 'BTC/USD' } } },
+    });
+    const otherCash = await call('POST', '/api/bots', { id: 'phoenix', symbol: 'BTC/USD', startingCash: '50000.00' });
+    expect(otherCash).toMatchObject({ status: 409, body: { error: { code: 'account_exists' } } });
+    expect((await temporal.client.workflow.getHandle('bot-phoenix').describe()).status.name).toBe('TERMINATED');
+
+    expect((await call('POST', '/api/bots', { id: 'phoenix', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
+      201,
+    );
+    await temporal.client.workflow.getHandle('bot-phoenix').terminate('test done');
   });
 });

@@ -173,4 +173,19 @@ describe('botWorkflow', () => {
     expect(resumed[fillsAtHalt].cycle).toBeGreaterThan(later.cyclesCompleted);
     await bot.terminate('test done');
   });
+
+  it('keeps the interval across continue-as-new: a new run does not cycle early', async () => {
+    const bot = await startBot({ id: 'steady', intervalSeconds: 1.5, cyclesPerRun: 1 });
+    const s = await untilCycles(bot, 3);
+    expect(s.runs).toBeGreaterThanOrEqual(2);
+    const started = await Promise.all(
+      [1, 2, 3].map(async (n) =>
+        (await temporal.client.workflow.getHandle(`bot-steady-cycle-${n}`).describe()).startTime.getTime(),
+      ),
+    );
+    // Each cycle is a run of its own here; every gap still spans the interval.
+    expect(started[1] - started[0]).toBeGreaterThanOrEqual(1400);
+    expect(started[2] - started[1]).toBeGreaterThanOrEqual(1400);
+    await bot.terminate('test done');
+  });
 });

@@ -1,7 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import type { ExecutionResult, OrderIntent } from '../../src/domain/types';
+import { resolveBotConfig } from '../../src/domain/botConfig';
+import type { ExecutionResult, MarketSnapshot, OrderIntent } from '../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 
 // Failures below are provoked and asserted; the SDK would also print each one with its stack.
@@ -72,5 +73,79 @@ describe('executeOrder', () => {
     ).rejects.toMatchObject({ type: 'InvalidOrder' });
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM orders WHERE cycle IN (4, 5)');
     expect(rows[0].n).toBe(0);
+  });
+
+  it('a client order id that already names another order is a non-retryable conflict, never its fill', async () => {
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    const activities = createActivities(db.deps);
+    // exec:1 is a buy of 0.1: the same id for a different order must not be answered with that fill.
+    await expect(
+      env.run(activities.executeOrder, { intent: { ...intent(1), quantity: '0.05' }, costs: free }),
+    ).rejects.toMatchObject({ type: 'ClientOrderIdConflict', nonRetryable: true });
+    await expect(db.broker.placeMarketOrder({ ...intent(1), side: 'sell' }, free)).rejects.toThrow('already names');
+  });
+
+  it('books the quantity rounded down to 8 decimals, in the fill and the position alike', async () => {
+    await db.broker.openAccount('sats', 'BTC/USD', '10000.00');
+    const result = await db.broker.placeMarketOrder(
+      { ...intent(1), botId: 'sats', clientOrderId: 'sats:1', quantity: '0.123456789' },
+      free,
+    );
+    if (result.status !== 'filled') throw new Error(result.status);
+    expect(result.fill.quantity).toBe('0.12345678');
+    expect((await db.broker.portfolio('sats', null)).position.quantity).toBe('0.12345678');
+  });
+
+  it('refuses an account for another symbol under an existing bot id', async () => {
+    await expect(db.broker.openAccount('exec', 'ETH/USD', '10000.00')).rejects.toThrow(
+      'already has a ledger account for BTC/USD',
+    );
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    await expect(
+      env.run(createActivities(db.deps).openAccount, { botId: 'exec', symbol: 'ETH/USD', startingCash: '10000.00' }),
+    ).rejects.toMatchObject({ type: 'AccountMismatch', nonRetryable: true });
+  });
+});
+
+describe('decide', () => {
+  it('runs the bot strategy on the snapshot and the ledger portfolio', async () => {
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    const activities = createActivities(db.deps);
+    await db.broker.openAccount('reasoner', 'BTC/USD', '10000.00');
+    const config = resolveBotConfig({ id: 'reasoner', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
+    const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
+      botId: 'reasoner',
+      symbol: 'BTC/USD',
+      cycle: 1,
+    });
+    expect(await env.run(activities.decide, { config, cycle: 1, snapshot, sizing: null })).toMatchObject({
+      action: 'buy',
+      quantity: '0.1',
+      strategy: 'quicktest',
+    });
+    // The ledger, not a caller's copy, says what is held: after a buy the strategy sells.
+    await db.broker.placeMarketOrder({ ...intent(1), botId: 'reasoner', clientOrderId: 'reasoner:1' }, free);
+    expect(await env.run(activities.decide, { config, cycle: 2, snapshot, sizing: null })).toMatchObject({
+      action: 'sell',
+    });
+  });
+
+  it('fails a bad strategy as non-retryable InvalidConfig', async () => {
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    const config = {
+      ...resolveBotConfig({ id: 'reasoner', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' }),
+      strategy: { name: 'moon', params: {} },
+    };
+    const snapshot: MarketSnapshot = await env.run(createActivities(db.deps).perceiveMarket, {
+      botId: 'reasoner',
+      symbol: 'BTC/USD',
+      cycle: 1,
+    });
+    await expect(
+      env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, sizing: null }),
+    ).rejects.toMatchObject({
+      type: 'InvalidConfig',
+      nonRetryable: true,
+    });
   });
 });

@@ -175,4 +175,18 @@ describe('live perception', () => {
     expect(summary.verdict).toMatchObject({ approved: false, rule: 'data-quality' });
     expect(summary.execution).toBeNull();
   });
+
+  it('a failing sentiment request leaves the cycle live, and is not asked again within its TTL', async () => {
+    fake.respondWith(NEWS, 'premium');
+    const first = await runCycle(liveConfig('ada', 'ADA/USD'), cachedWorker);
+    expect(first.summary.dataSource).toBe('live');
+    expect(first.summary.perception).toMatchObject({ liveAttempted: true, liveOk: true });
+    expect(first.summary.perception.error).toContain('sentiment');
+    expect(first.requests).toContain(NEWS);
+
+    const second = await runCycle(liveConfig('ada', 'ADA/USD'), cachedWorker);
+    expect(second.requests).toEqual([]);
+    expect(second.summary.dataSource).toBe('cache');
+    expect(second.summary.perception.liveAttempted).toBe(false);
+  });
 });
