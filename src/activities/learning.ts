@@ -1,13 +1,12 @@
 import { loadJournal } from '../broker/journal';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
 import {
-  adaptiveSizing,
-  closedRoundTrips,
-  performanceStats,
-  roundTripsOf,
-  statsByStrategy,
+  accumulatorOf,
+  advanceStats,
+  figuresOf,
   type PerformanceStats,
   type SizeAdjustment,
+  type StatsAccumulator,
 } from '../trading/learning';
 import type { ActivityDeps } from './deps';
 
@@ -19,6 +18,8 @@ export interface LearningInput {
   decision: Decision;
   verdict: RiskVerdict;
   execution: ExecutionResult | null;
+  /** The bot's running statistics before this cycle; null when the bot has none (new, or re-created). */
+  accumulator: StatsAccumulator | null;
 }
 
 export interface LearningResult {
@@ -27,13 +28,15 @@ export interface LearningResult {
   statsByStrategy: Record<string, PerformanceStats>;
   /** What the next entries' size is scaled by, and why. */
   sizing: SizeAdjustment;
+  /** The running statistics after this cycle, for the bot to carry into the next one. */
+  accumulator: StatsAccumulator;
 }
 
-export function makeLearningActivities({ pool, broker }: ActivityDeps) {
+export function makeLearningActivities({ pool, broker, now = () => new Date() }: ActivityDeps) {
   return {
     /**
-     * Learn: journal what the cycle saw, decided and did (idempotent per cycle), then recompute the bot's
-     * statistics and the adaptive sizing from the whole journal.
+     * Learn: journal what the cycle saw, decided and did (idempotent per cycle), then advance the bot's
+     * statistics and the adaptive sizing by this cycle.
      */
     async recordCycle(input: LearningInput): Promise<LearningResult> {
       const portfolio = await broker.portfolio(input.botId, input.snapshot.price);
@@ -61,14 +64,20 @@ export function makeLearningActivities({ pool, broker }: ActivityDeps) {
           portfolio.realizedPnl,
         ],
       );
-      const journal = await loadJournal(pool, input.botId);
+      // One journal entry folded into the running statistics; the whole journal is read only to rebuild them
+      // for a bot that has none (created anew over an existing ledger), and that read already holds this cycle.
+      const fill = input.execution?.status === 'filled' ? input.execution.fill : null;
+      const accumulator = input.accumulator
+        ? advanceStats(input.accumulator, {
+            cycle: input.cycle,
+            time: now().toISOString(),
+            strategy: input.decision.strategy,
+            equity: portfolio.equity,
+            fill,
+          })
+        : accumulatorOf(await loadJournal(pool, input.botId));
       const open = { position: portfolio.position, markPrice: portfolio.markPrice };
-      return {
-        portfolio,
-        stats: performanceStats(journal, open),
-        statsByStrategy: statsByStrategy(journal, open),
-        sizing: adaptiveSizing(closedRoundTrips(roundTripsOf(journal))),
-      };
+      return { portfolio, ...figuresOf(accumulator, open), accumulator };
     },
   };
 }

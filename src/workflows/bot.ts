@@ -52,6 +52,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     learned: null,
     nextCycleAt: null,
     resumeRequested: false,
+    statsAccumulator: null,
   };
   const botId = state.config.id;
   let inFlight: number | null = null;
@@ -141,6 +142,7 @@ function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {
         riskState: state.riskState,
         allowLive: breakerAllowsLive(state.breaker),
         sizing: state.learned?.sizing ?? null,
+        statsAccumulator: state.statsAccumulator,
       },
     ],
   });
@@ -149,9 +151,10 @@ function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {
 function applyCycle(state: BotState, summary: CycleSummary): void {
   state.cyclesCompleted += 1;
   // Statistics live once, at the top of the state, not again inside lastCycle.
-  const { learning, ...lastCycle } = summary;
-  state.lastCycle = { ...lastCycle, learning: null };
+  const { learning, statsAccumulator, ...lastCycle } = summary;
+  state.lastCycle = { ...lastCycle, learning: null, statsAccumulator: null };
   state.learned = learning;
+  state.statsAccumulator = statsAccumulator;
   state.portfolio = summary.portfolio;
   state.riskState = summary.riskState;
   if (summary.perception.liveAttempted) {

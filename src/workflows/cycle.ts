@@ -2,6 +2,7 @@ import { CancellationScope, proxyActivities, setHandler, workflowInfo } from '@t
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
+import type { StatsAccumulator } from '../trading/learning/accumulator';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
@@ -26,6 +27,8 @@ export interface CycleInput {
   allowLive: boolean;
   /** What the learning phase last concluded about entry size; null until it has. */
   sizing: SizeAdjustment | null;
+  /** The bot's running statistics; null for a bot that has none yet (they are then rebuilt from the journal). */
+  statsAccumulator: StatsAccumulator | null;
 }
 
 /** One Observe-Orient-Decide-Act cycle, id bot-<botId>-cycle-<n>. Each phase is an activity with its own policy. */
@@ -90,6 +93,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       decision,
       verdict,
       execution: executed,
+      accumulator: input.statsAccumulator,
     });
     return { executed, learned };
   });
@@ -108,6 +112,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     execution: executed && verdict.order ? summarise(executed, verdict.order) : null,
     portfolio: learned.portfolio,
     learning: { stats: learned.stats, statsByStrategy: learned.statsByStrategy, sizing: learned.sizing },
+    statsAccumulator: learned.accumulator,
     perception: {
       liveAttempted: perceived.liveAttempted,
       liveOk: perceived.liveOk,

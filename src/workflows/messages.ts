@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
 import type { BreakerState } from '../domain/breaker';
+import type { StatsAccumulator } from '../trading/learning/accumulator';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import type { PerformanceStats } from '../trading/learning/stats';
 import type { RiskState } from '../trading/risk/state';
@@ -49,6 +50,8 @@ export interface CycleSummary {
   perception: { liveAttempted: boolean; liveOk: boolean; error: string | null; note: string | null };
   /** Null in the bot's lastCycle: the bot keeps the newest in its `learned`. */
   learning: Learned | null;
+  /** Null in the bot's lastCycle: the bot keeps it in its state. */
+  statsAccumulator: StatsAccumulator | null;
   riskState: RiskState;
   startedAt: IsoTime;
   completedAt: IsoTime;
@@ -89,6 +92,8 @@ export interface BotState {
   nextCycleAt: IsoTime | null;
   /** A `start` arrived during a cycle while halted: clear the halt once that cycle's state is in. */
   resumeRequested: boolean;
+  /** Running statistics, advanced by each cycle's learning phase (plain JSON). */
+  statsAccumulator: StatsAccumulator | null;
 }
 
 export interface BotWorkflowInput {

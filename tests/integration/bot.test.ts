@@ -1,5 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { loadJournal } from '../../src/broker/journal';
 import { resolveBotConfig, type BotConfigInput } from '../../src/domain/botConfig';
+import { performanceStats } from '../../src/trading/learning';
 import type { botWorkflow } from '../../src/workflows/bot';
 import { type BotStatus, startSignal, statusQuery, stopSignal } from '../../src/workflows/messages';
 import {
@@ -120,6 +122,13 @@ describe('botWorkflow', () => {
     expect(stopped.portfolio).toEqual(ledger);
     expect(stopped.cyclesCompleted).toBe(fills.length);
     expect(stopped.config.cyclesPerRun).toBe(2);
+    // The running statistics, carried through every run, equal those recomputed from the whole journal.
+    const journal = await loadJournal(db.pool, 'longrun');
+    const open = { position: ledger.position, markPrice: ledger.markPrice };
+    const { sharpeLike, ...batch } = performanceStats(journal, open);
+    expect(stopped.learned?.stats).toMatchObject(batch);
+    expect(stopped.learned?.stats.sharpeLike ?? 0).toBeCloseTo(sharpeLike ?? 0, 10);
+    expect(stopped.learned?.stats.trades).toBeGreaterThanOrEqual(2);
     await bot.terminate('test done');
   });
 

@@ -18,7 +18,15 @@ afterAll(async () => {
 describe('oodaCycleWorkflow with the real activities', () => {
   it('runs perception, reasoning, risk check, execution and learning, in that order, and books the fill', async () => {
     const config = resolveBotConfig({ id: 'cycle1', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
-    const input: CycleInput = { config, cycle: 1, portfolio: null, riskState: null, allowLive: true, sizing: null };
+    const input: CycleInput = {
+      config,
+      cycle: 1,
+      portfolio: null,
+      riskState: null,
+      allowLive: true,
+      sizing: null,
+      statsAccumulator: null,
+    };
     const handle = await temporal.client.workflow.start('oodaCycleWorkflow', {
       workflowId: 'bot-cycle1-cycle-1',
       taskQueue: temporal.taskQueue,
@@ -58,7 +66,9 @@ describe('oodaCycleWorkflow with the real activities', () => {
     const summary = (await temporal.client.workflow.execute('oodaCycleWorkflow', {
       workflowId: 'bot-cycle2-cycle-1',
       taskQueue: temporal.taskQueue,
-      args: [{ config, cycle: 1, portfolio: null, riskState: null, allowLive: true, sizing: null }],
+      args: [
+        { config, cycle: 1, portfolio: null, riskState: null, allowLive: true, sizing: null, statsAccumulator: null },
+      ],
     })) as CycleSummary;
     expect(summary.dataSource).toBe('mock');
     expect(summary.perception).toMatchObject({ liveAttempted: true, liveOk: false });

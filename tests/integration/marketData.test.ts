@@ -65,7 +65,7 @@ async function runCycle(config: BotConfig, worker = temporal): Promise<Ran> {
   const handle: WorkflowHandle = await worker.client.workflow.start('oodaCycleWorkflow', {
     workflowId: `bot-${config.id}-cycle-${cycle}-${randomBytes(3).toString('hex')}`,
     taskQueue: worker.taskQueue,
-    args: [{ config, cycle, portfolio: null, riskState: null, allowLive: true, sizing: null }],
+    args: [{ config, cycle, portfolio: null, riskState: null, allowLive: true, sizing: null, statsAccumulator: null }],
   });
   const summary = (await handle.result()) as CycleSummary;
   const events = (await handle.fetchHistory()).events ?? [];

@@ -4,3 +4,5 @@ export { closedRoundTrips, RoundTripBook, roundTripsOf } from './roundTrips';
 export type { JournalEntry, RoundTrip } from './roundTrips';
 export { cycleReturns, maxDrawdown, performanceStats, sharpeLike, statsByStrategy, unrealizedPnl } from './stats';
 export type { Drawdown, OpenPosition, PerformanceStats } from './stats';
+export { accumulatorOf, advanceStats, emptyAccumulator, figuresOf } from './accumulator';
+export type { LearnedFigures, StatsAccumulator } from './accumulator';

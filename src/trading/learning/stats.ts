@@ -52,9 +52,18 @@ export function maxDrawdown(equities: readonly DecimalString[]): Drawdown {
     const fraction = peak.minus(equity).div(peak);
     if (fraction.gt(worst.fraction)) worst = { fraction, amount: peak.minus(equity), peak, trough: equity };
   }
+  return formatDrawdown(worst);
+}
+
+export function formatDrawdown(worst: {
+  fraction: Decimal.Value;
+  amount: Decimal.Value;
+  peak: Decimal.Value;
+  trough: Decimal.Value;
+}): Drawdown {
   return {
-    fraction: worst.fraction.toDecimalPlaces(6).toFixed(),
-    amount: formatMoney(roundCash(worst.amount)),
+    fraction: dec(worst.fraction).toDecimalPlaces(6).toFixed(),
+    amount: formatMoney(roundCash(dec(worst.amount))),
     peak: formatMoney(worst.peak),
     trough: formatMoney(worst.trough),
   };
@@ -97,18 +106,40 @@ function statsOf(
   unrealized: Decimal,
 ): PerformanceStats {
   const closed = closedRoundTrips(trips);
-  const wins = closed.filter((t) => dec(t.pnl).gt(0)).length;
-  return {
+  return statsFromParts({
     cycles,
     trades: closed.length,
-    wins,
-    losses: closed.length - wins,
-    winRate: closed.length > 0 ? wins / closed.length : null,
-    realizedPnl: formatMoney(realized),
-    unrealizedPnl: formatMoney(unrealized),
-    fees: formatMoney(fees),
+    wins: closed.filter((t) => dec(t.pnl).gt(0)).length,
+    realized,
+    fees,
+    unrealized,
     maxDrawdown: maxDrawdown(equities),
     sharpeLike: sharpeLike(returns),
+  });
+}
+
+/** One shape for the batch statistics and the incremental accumulator's (./accumulator.ts). */
+export function statsFromParts(p: {
+  cycles: number;
+  trades: number;
+  wins: number;
+  realized: Decimal;
+  fees: Decimal;
+  unrealized: Decimal;
+  maxDrawdown: Drawdown;
+  sharpeLike: number | null;
+}): PerformanceStats {
+  return {
+    cycles: p.cycles,
+    trades: p.trades,
+    wins: p.wins,
+    losses: p.trades - p.wins,
+    winRate: p.trades > 0 ? p.wins / p.trades : null,
+    realizedPnl: formatMoney(p.realized),
+    unrealizedPnl: formatMoney(p.unrealized),
+    fees: formatMoney(p.fees),
+    maxDrawdown: p.maxDrawdown,
+    sharpeLike: p.sharpeLike,
   };
 }
 
