@@ -1,5 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import {
+  BURST_LIMIT_TEXT,
+  NOTE_RATE_LIMIT_TEXT,
+  dailyQuotaText,
+  PREMIUM_TEXT,
+  DEMO_KEY_TEXT,
+  NO_ARTICLES_TEXT,
+  errorMessageText,
+  okBody,
+  emptyBody,
+  type Params,
+} from './fakeAlphaVantageBodies';
 
 // A real HTTP server standing in for https://www.alphavantage.co/query, so the client is tested over real
 // sockets (timeouts, aborted requests, 5xx) without spending a free key's 25 requests a day. Bodies have the
@@ -58,29 +70,6 @@ export interface FakeAlphaVantageOptions {
   /** 0 (default) picks a free port. */
   port?: number;
 }
-
-import {
-  BURST_LIMIT_TEXT,
-  NOTE_RATE_LIMIT_TEXT,
-  dailyQuotaText,
-  PREMIUM_TEXT,
-  DEMO_KEY_TEXT,
-  NO_ARTICLES_TEXT,
-  errorMessageText,
-  okBody,
-  emptyBody,
-  type Params,
-} from './fakeAlphaVantageBodies';
-
-export {
-  BURST_LIMIT_TEXT,
-  NOTE_RATE_LIMIT_TEXT,
-  dailyQuotaText,
-  PREMIUM_TEXT,
-  DEMO_KEY_TEXT,
-  NO_ARTICLES_TEXT,
-  errorMessageText,
-} from './fakeAlphaVantageBodies';
 
 interface Answer {
   status: number;

@@ -7,7 +7,7 @@ import {
   PREMIUM_TEXT,
   dailyQuotaText,
   errorMessageText,
-} from '../../support/fakeAlphaVantage';
+} from '../../support/fakeAlphaVantageBodies';
 
 const FN = 'DIGITAL_CURRENCY_DAILY';
 
