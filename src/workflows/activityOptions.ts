@@ -25,7 +25,7 @@ export const phaseOptions = {
     retry: { ...backoff, maximumAttempts: 3 },
   },
   /** Reading the market-data cache in Postgres (fresh data, and the fallback when live failed). */
-  fallback: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 5 } },
+  marketCache: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 5 } },
   /** Pure computation: a failure here is a bug or bad config; few retries, then the cycle fails visibly. */
   reasoning: {
     startToCloseTimeout: '10s',

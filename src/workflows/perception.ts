@@ -5,7 +5,7 @@ import type { MarketSnapshot } from '../domain/types';
 import { marketDataQueue, phaseOptions } from './activityOptions';
 
 const perception = proxyActivities<OodaActivities>(phaseOptions.perception);
-const fallback = proxyActivities<OodaActivities>(phaseOptions.fallback);
+const marketCache = proxyActivities<OodaActivities>(phaseOptions.marketCache);
 
 export interface PerceptionOutcome {
   snapshot: MarketSnapshot;
@@ -31,7 +31,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
   const req = { botId: config.id, symbol: config.symbol, cycle };
   if (!allowLive) return fallBack(req, false, 'circuit breaker open: live data skipped');
 
-  const plan: CachePlan = await fallback.readMarketCache({ symbol: config.symbol });
+  const plan: CachePlan = await marketCache.readMarketCache({ symbol: config.symbol });
   const av = proxyActivities<OodaActivities>({
     ...phaseOptions.marketData,
     retry: { ...phaseOptions.marketData.retry, maximumAttempts: config.marketDataMaxAttempts },
@@ -86,7 +86,7 @@ async function fallBack(
   liveAttempted: boolean,
   error: string,
 ): Promise<PerceptionOutcome> {
-  const cached = await fallback.fallbackPerception({ symbol: req.symbol });
+  const cached = await marketCache.fallbackPerception({ symbol: req.symbol });
   if (cached) return { snapshot: { ...cached, note: error }, liveAttempted, liveOk: false, error };
   const synthetic = await perception.perceiveMarket(req);
   return {
