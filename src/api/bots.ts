@@ -26,6 +26,12 @@ function checkedId(id: string): string {
   return id;
 }
 
+/** Every Temporal call from the API gets a deadline, so an outage answers 503 in seconds, not after retries. */
+const TEMPORAL_DEADLINE_MS = 5_000;
+function temporal<T>(ctx: BotsContext, call: () => Promise<T>): Promise<T> {
+  return ctx.client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
+}
+
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError;
 }
@@ -64,11 +70,13 @@ export async function createBot(
   }
   const workflowId = botWorkflowId(config.id);
   try {
-    await ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {
-      workflowId,
-      taskQueue: ctx.taskQueue,
-      args: [{ config }],
-    });
+    await temporal(ctx, () =>
+      ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [{ config }],
+      }),
+    );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new ApiError(409, 'bot_exists', `bot "${config.id}" already exists and is open`);
@@ -81,7 +89,7 @@ export async function createBot(
 export async function signalBot(ctx: BotsContext, id: string, action: 'start' | 'stop'): Promise<void> {
   const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
   try {
-    await handle.signal(action === 'start' ? startSignal : stopSignal);
+    await temporal(ctx, () => handle.signal(action === 'start' ? startSignal : stopSignal));
   } catch (err) {
     if (isNotFound(err)) throw notFound(`bot "${id}"`);
     throw err;
@@ -92,17 +100,15 @@ export async function getBot(ctx: BotsContext, id: string): Promise<BotView> {
   const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
   let status: BotStatus;
   try {
-    status = await handle.query(statusQuery);
+    status = await temporal(ctx, () => handle.query(statusQuery));
   } catch (err) {
     if (isNotFound(err)) throw notFound(`bot "${id}"`);
     throw err;
   }
   if (!status.currentCycle) return status;
   // The bot only knows a cycle is in flight; the cycle workflow knows its phase.
-  const phase = await ctx.client.workflow
-    .getHandle(status.currentCycle.workflowId)
-    .query(phaseQuery)
-    .catch(() => 'IN_CYCLE' as const);
+  const cycle = ctx.client.workflow.getHandle(status.currentCycle.workflowId);
+  const phase = await temporal(ctx, () => cycle.query(phaseQuery)).catch(() => 'IN_CYCLE' as const);
   return { ...status, phase };
 }
 
@@ -116,7 +122,7 @@ export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> 
   const fills = await ctx.broker.fills(checkedId(id));
   if (fills.length > 0) return fills;
   try {
-    await ctx.client.workflow.getHandle(botWorkflowId(id)).describe();
+    await temporal(ctx, () => ctx.client.workflow.getHandle(botWorkflowId(id)).describe());
   } catch (err) {
     if (isNotFound(err)) throw notFound(`bot "${id}"`);
     throw err;

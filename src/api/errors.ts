@@ -1,3 +1,4 @@
+import { ServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 
@@ -41,6 +42,25 @@ export const errorMiddleware: ErrorRequestHandler = (err: unknown, _req, res, _n
     res
       .status(e.status)
       .json({ error: { code: e.type ?? 'bad_request', message: e.message ?? 'bad request', details: null } });
+    return;
+  }
+  // A dependency that is down is the server's trouble, not the caller's: 503, naming which one.
+  if (err instanceof ServiceError) {
+    res
+      .status(503)
+      .json({ error: { code: 'temporal_unavailable', message: `Temporal: ${err.message}`, details: null } });
+    return;
+  }
+  const code = (err as { code?: string }).code;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    /Connection terminated/.test(e.message ?? '')
+  ) {
+    res
+      .status(503)
+      .json({ error: { code: 'database_unavailable', message: 'Postgres is not answering', details: null } });
     return;
   }
   console.error('api: unexpected error', err);

@@ -1,4 +1,7 @@
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
 import { startApiServer, type ApiServer } from '../../src/api/server';
+import { PaperBroker } from '../../src/broker/paperBroker';
 import {
   createTestDatabase,
   eventually,
@@ -185,5 +188,30 @@ describe('control API', () => {
       201,
     );
     await temporal.client.workflow.getHandle('bot-phoenix').terminate('test done');
+  });
+
+  it('answers 503 naming the dependency when Temporal or Postgres is down', async () => {
+    const deadPool = new Pool({
+      connectionString: 'postgres://nobody@127.0.0.1:1/none',
+      connectionTimeoutMillis: 2000,
+    });
+    const deadClient = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const down = await startApiServer(
+      { client: deadClient, broker: new PaperBroker(deadPool), taskQueue: 'none', defaultMarketDataMode: 'quicktest' },
+      '127.0.0.1',
+      0,
+    );
+    try {
+      const status = await fetch(`${down.url}/api/bots/api1`);
+      expect(status.status).toBe(503);
+      expect(((await status.json()) as any).error.code).toBe('temporal_unavailable');
+      const trades = await fetch(`${down.url}/api/bots/api1/trades`);
+      expect(trades.status).toBe(503);
+      expect(((await trades.json()) as any).error.code).toBe('database_unavailable');
+    } finally {
+      await down.stop();
+      await deadClient.connection.close();
+      await deadPool.end();
+    }
   });
 });
