@@ -10,9 +10,17 @@ export const phaseOptions = {
    * Opening the account (and re-reading it after a failed cycle) only needs Postgres: retry until it answers,
    * however long. A ledger that disagrees with the bot's config cannot be fixed by retrying.
    */
-  account: { startToCloseTimeout: '15s', retry: { ...backoff, nonRetryableErrorTypes: ['AccountMismatch'] } },
+  account: {
+    summary: 'ACCOUNT: open or re-read the ledger account',
+    startToCloseTimeout: '15s',
+    retry: { ...backoff, nonRetryableErrorTypes: ['AccountMismatch'] },
+  },
   /** Synthetic data (quicktest, last resort): pure computation. */
-  perception: { startToCloseTimeout: '10s', retry: { ...backoff, maximumAttempts: 3 } },
+  perception: {
+    summary: 'PERCEPTION: synthetic market',
+    startToCloseTimeout: '10s',
+    retry: { ...backoff, maximumAttempts: 3 },
+  },
   /**
    * One Alpha Vantage request, on the rate-limited market-data queue. The client aborts at
    * ALPHAVANTAGE_TIMEOUT_SECONDS (at most 25); start-to-close backs it up. Schedule-to-close bounds the whole
@@ -20,18 +28,25 @@ export const phaseOptions = {
    * per bot (config.marketDataMaxAttempts); typed failures that retrying cannot fix are non-retryable.
    */
   marketData: {
+    summary: 'PERCEPTION: Alpha Vantage request',
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '3m',
     retry: { ...backoff, maximumAttempts: 3 },
   },
   /** Reading the market-data cache in Postgres (fresh data, and the fallback when live failed). */
-  marketCache: { startToCloseTimeout: '15s', retry: { ...backoff, maximumAttempts: 5 } },
+  marketCache: {
+    summary: 'PERCEPTION: market-data cache',
+    startToCloseTimeout: '15s',
+    retry: { ...backoff, maximumAttempts: 5 },
+  },
   /** Pure computation: a failure here is a bug or bad config; few retries, then the cycle fails visibly. */
   reasoning: {
+    summary: 'REASONING: strategy decides',
     startToCloseTimeout: '10s',
     retry: { ...backoff, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidConfig'] },
   },
   riskCheck: {
+    summary: 'RISK_CHECK: gatekeeper judges the order',
     startToCloseTimeout: '10s',
     retry: { ...backoff, maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidConfig'] },
   },
@@ -40,11 +55,16 @@ export const phaseOptions = {
    * booked fill the bot never hears of. Only an order that can never be booked fails for good.
    */
   execution: {
+    summary: 'EXECUTION: paper broker books the order',
     startToCloseTimeout: '15s',
     retry: { ...backoff, nonRetryableErrorTypes: ['InvalidOrder', 'AccountNotFound', 'ClientOrderIdConflict'] },
   },
   /** Idempotent per (bot, cycle); after a fill the cycle must be journaled, so it never gives up either. */
-  learning: { startToCloseTimeout: '30s', retry: { ...backoff } },
+  learning: {
+    summary: 'LEARNING: journal and statistics',
+    startToCloseTimeout: '30s',
+    retry: { ...backoff },
+  },
 } satisfies Record<string, ActivityOptions>;
 
 /** Alpha Vantage calls run on their own task queue, whose workers share one rate limit for the key. */

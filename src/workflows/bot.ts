@@ -8,6 +8,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -74,12 +75,20 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       // A cycle in flight was started with the halted state and would hand it back: resume after it returns.
       if (inFlight === null) resumeFromHalt();
       else state.resumeRequested = true;
+      showDetails(state);
     },
     { description: 'Resume cycling now; also clears a max-drawdown halt.' },
   );
-  setHandler(stopSignal, () => void (state.running = false), {
-    description: 'Stop cycling after the cycle in flight, if any, completes.',
-  });
+  setHandler(
+    stopSignal,
+    () => {
+      state.running = false;
+      showDetails(state);
+    },
+    {
+      description: 'Stop cycling after the cycle in flight, if any, completes.',
+    },
+  );
   setHandler(statusQuery, () => status(state, inFlight), {
     description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });
@@ -97,6 +106,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     state.cyclesCompleted = opened.lastCycle;
   }
 
+  showDetails(state);
   let cyclesThisRun = 0;
   for (;;) {
     await condition(() => state.running);
@@ -120,6 +130,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       inFlight = null;
     }
     if (state.resumeRequested) resumeFromHalt();
+    showDetails(state);
     cyclesThisRun += 1;
     if (state.running) state.nextCycleAt = new Date(Date.now() + state.config.intervalSeconds * 1000).toISOString();
 
@@ -129,6 +140,21 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       return continueAsNew<typeof botWorkflow>({ config: state.config, state });
     }
   }
+}
+
+/** The UI's "current details" of the bot: what an operator checks first. */
+function showDetails(state: BotState): void {
+  const p = state.portfolio;
+  const lines = [
+    `**${state.config.id}** ${state.config.symbol} (${state.config.marketDataMode}): ${state.running ? 'running' : 'stopped'}` +
+      `${state.riskState?.halted ? ', HALTED (max drawdown): send start to resume' : ''}`,
+    `cycles ${state.cyclesCompleted} completed, ${state.cyclesFailed} failed; run ${state.runs + 1}`,
+    p
+      ? `equity ${p.equity}, cash ${p.cash}, position ${p.position.quantity}, realized ${p.realizedPnl}`
+      : 'no portfolio yet',
+    `market data: ${state.lastCycle?.dataSource ?? 'none yet'}; breaker ${state.breaker.state}`,
+  ];
+  setCurrentDetails(lines.join('\n\n'));
 }
 
 function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {

@@ -1,4 +1,4 @@
-import { CancellationScope, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
@@ -37,14 +37,19 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const botId = config.id;
   const workflowId = workflowInfo().workflowId;
   const startedAt = new Date().toISOString();
-  let phase: Phase = 'IDLE';
-  setHandler(phaseQuery, () => phase, { description: 'The OODA phase this cycle is in now.' });
+  let current: Phase = 'IDLE';
+  setHandler(phaseQuery, () => current, { description: 'The OODA phase this cycle is in now.' });
+  // The UI's "current details" of this cycle: its phase, as the phase query answers.
+  const phase = (next: Phase) => {
+    current = next;
+    setCurrentDetails(`**${botId}** cycle ${cycle}: ${next}`);
+  };
 
   const portfolio =
     input.portfolio ??
     (await account.openAccount({ botId, symbol: config.symbol, startingCash: config.startingCash })).portfolio;
 
-  phase = 'PERCEPTION';
+  phase('PERCEPTION');
   const perceived: PerceptionOutcome =
     config.marketDataMode === 'quicktest'
       ? {
@@ -57,17 +62,17 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const { snapshot } = perceived;
   const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
-  phase = 'REASONING';
+  phase('REASONING');
   const decision = await reasoning.decide({ config, cycle, snapshot, sizing: input.sizing });
 
-  phase = 'RISK_CHECK';
+  phase('RISK_CHECK');
   // Later phases need the price and its provenance, not the candle history: keep it out of their payloads.
   const market = { ...snapshot, candles: [] };
   const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState });
 
   // Once an order may be booked, the cycle sees it through to the journal: a cancel must not cut it in half.
   const { executed, learned } = await CancellationScope.nonCancellable(async () => {
-    phase = 'EXECUTION';
+    phase('EXECUTION');
     let executed: ExecutionResult | null = null;
     if (verdict.approved && verdict.order) {
       executed = await execution.executeOrder({
@@ -84,7 +89,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       });
     }
 
-    phase = 'LEARNING';
+    phase('LEARNING');
     const learned = await learning.recordCycle({
       botId,
       cycle,
@@ -100,7 +105,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
 
   const fill: Fill | null = executed?.status === 'filled' ? executed.fill : null;
   const completedAt = new Date().toISOString();
-  phase = 'IDLE';
+  phase('IDLE');
   return {
     cycle,
     workflowId,

@@ -73,6 +73,10 @@ describe('botWorkflow', () => {
       dataSource: 'mock',
       execution: { side: 'sell', realizedPnl: '200.00' },
     });
+    // What the Temporal UI shows as the bot's current details, from the SDK's built-in metadata query.
+    const metadata = await bot.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain('equity 10200.00, cash 10200.00');
+    expect(metadata.currentDetails).toContain('market data: mock; breaker closed');
     await bot.terminate('test done');
   });
 
