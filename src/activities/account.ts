@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountMismatchError } from '../broker/paperBroker';
-import type { PortfolioSummary } from '../domain/types';
+import type { Fill, PortfolioSummary } from '../domain/types';
 import type { ActivityDeps } from './deps';
 
 export interface OpenAccountInput {
@@ -32,6 +32,23 @@ export function makeAccountActivities({ pool, broker }: ActivityDeps) {
       );
       const mark = rows[0]?.price ?? null;
       return { portfolio: await broker.portfolio(input.botId, mark), lastCycle: rows[0]?.last ?? 0 };
+    },
+    /**
+     * After a failed cycle: the ledger's portfolio (marked at the last journaled price) and the fill that cycle
+     * booked, if it got that far, so the bot's view and its risk state catch up with what really happened.
+     */
+    async readLedgerAfterCycle(input: {
+      botId: string;
+      cycle: number;
+    }): Promise<{ portfolio: PortfolioSummary; fill: Fill | null }> {
+      const { rows } = await pool.query<{ price: string | null }>(
+        'SELECT price FROM cycle_journal WHERE bot_id = $1 ORDER BY cycle DESC LIMIT 1',
+        [input.botId],
+      );
+      return {
+        portfolio: await broker.portfolio(input.botId, rows[0]?.price ?? null),
+        fill: await broker.fill(`${input.botId}:${input.cycle}`),
+      };
     },
   };
 }

@@ -64,11 +64,17 @@ export function makeLearningActivities({ pool, broker, now = () => new Date() }:
           portfolio.realizedPnl,
         ],
       );
-      // One journal entry folded into the running statistics; the whole journal is read only to rebuild them
-      // for a bot that has none (created anew over an existing ledger), and that read already holds this cycle.
+      // One journal entry folded into the running statistics. They are rebuilt from the whole journal (which
+      // already holds this cycle) when the bot has none, or when they missed a journal row: a cycle that wrote
+      // its row and then failed (terminated, timed out) never handed its statistics back to the bot.
       const fill = input.execution?.status === 'filled' ? input.execution.fill : null;
-      const accumulator = input.accumulator
-        ? advanceStats(input.accumulator, {
+      const { rows } = await pool.query<{ previous: number | null }>(
+        'SELECT max(cycle) AS previous FROM cycle_journal WHERE bot_id = $1 AND cycle < $2',
+        [input.botId, input.cycle],
+      );
+      const upToDate = input.accumulator !== null && input.accumulator.lastCycle === (rows[0]?.previous ?? 0);
+      const accumulator = upToDate
+        ? advanceStats(input.accumulator!, {
             cycle: input.cycle,
             time: now().toISOString(),
             strategy: input.decision.strategy,

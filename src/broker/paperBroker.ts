@@ -22,6 +22,7 @@ export interface Broker {
   portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary>;
   placeMarketOrder(intent: OrderIntent, costs: BrokerCosts): Promise<ExecutionResult>;
   fills(botId: string): Promise<Fill[]>;
+  fill(clientOrderId: string): Promise<Fill | null>;
 }
 
 export class AccountNotFoundError extends Error {
@@ -165,6 +166,11 @@ export class PaperBroker implements Broker {
       ]);
       return { status: 'filled', fill: fillFromRow(filled.rows[0]), duplicate: false };
     });
+  }
+
+  async fill(clientOrderId: string): Promise<Fill | null> {
+    const { rows } = await this.pool.query<FillRow>('SELECT * FROM fills WHERE client_order_id = $1', [clientOrderId]);
+    return rows[0] ? fillFromRow(rows[0]) : null;
   }
 
   async fills(botId: string): Promise<Fill[]> {

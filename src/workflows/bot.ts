@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import { breakerAfterAttempt, breakerAllowsLive, breakerBeforeCycle, initialBreaker } from '../domain/breaker';
-import { resumeRiskState } from '../trading/risk/state';
+import { nextRiskState, resumeRiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { oodaCycleWorkflow } from './cycle';
 import {
@@ -29,11 +29,13 @@ import {
 } from './messages';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
+// Bounded, unlike `account`: the bot must not stall on bookkeeping after a failed cycle while Postgres is down.
+const ledgerAfterFailure = proxyActivities<OodaActivities>({ ...phaseOptions.account, scheduleToCloseTimeout: '1m' });
 
 /**
  * The bot, id bot-<botId>: a long-running entity workflow. While running it executes one child cycle workflow
  * per interval; `stop` pauses it between cycles (a cycle in flight finishes: it is never cut in half), `start`
- * resumes at once. Every `cyclesPerRun` cycles, or when the server suggests it, it continues as new with its
+ * resumes it on its schedule. Every `cyclesPerRun` cycles, or when the server suggests it, it continues as new with its
  * state as plain JSON, including when the next cycle is due.
  */
 export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
@@ -70,14 +72,18 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   setHandler(
     startSignal,
     () => {
-      if (!state.running) state.nextCycleAt = null; // resuming: cycle now, not after the rest of an old wait
+      // Resuming keeps the schedule: a cycle that is already due runs at once, but toggling stop/start (or an
+      // API retry) never adds cycles, and so never adds orders.
       state.running = true;
-      // A cycle in flight was started with the halted state and would hand it back: resume after it returns.
-      if (inFlight === null) resumeFromHalt();
-      else state.resumeRequested = true;
+      // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
+      // and would hand it back, so then the resume waits for it to return.
+      if (state.riskState?.halted) {
+        if (inFlight === null) resumeFromHalt();
+        else state.resumeRequested = true;
+      }
       showDetails(state);
     },
-    { description: 'Resume cycling now; also clears a max-drawdown halt.' },
+    { description: 'Resume cycling on schedule; also clears a max-drawdown halt.' },
   );
   setHandler(
     stopSignal,
@@ -108,12 +114,23 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
 
   showDetails(state);
   let cyclesThisRun = 0;
+  const continueAsNewNow = async () => {
+    await condition(allHandlersFinished);
+    state.runs += 1;
+    return continueAsNew<typeof botWorkflow>({ config: state.config, state });
+  };
   for (;;) {
-    await condition(() => state.running);
+    // A stopped bot still takes signals and queries; it continues as new when its history asks for it.
+    await condition(() => state.running || workflowInfo().continueAsNewSuggested);
+    if (!state.running) return continueAsNewNow();
     if (state.nextCycleAt !== null) {
       const waitMs = Date.parse(state.nextCycleAt) - Date.now();
-      if (waitMs > 0) await condition(() => !state.running || state.nextCycleAt === null, waitMs);
-      if (!state.running) continue;
+      if (waitMs > 0) {
+        // Woken early by `stop`, whatever followed in the same activation (a `start`), or by the timer: start
+        // over and let the schedule decide. Never cycle just because the wait ended.
+        await condition(() => !state.running, waitMs);
+        continue;
+      }
       state.nextCycleAt = null;
     }
 
@@ -121,23 +138,23 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     state.lastCycleStarted = cycle;
     state.breaker = breakerBeforeCycle(state.breaker, Date.now());
     inFlight = cycle;
+    let failure: unknown = null;
     try {
       applyCycle(state, await runCycle(state, cycle));
     } catch (err) {
       if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
-      await recordFailedCycle(state, cycle, err);
+      failure = err;
     } finally {
       inFlight = null;
     }
+    if (failure !== null) await recordFailedCycle(state, cycle, failure);
     if (state.resumeRequested) resumeFromHalt();
     showDetails(state);
     cyclesThisRun += 1;
     if (state.running) state.nextCycleAt = new Date(Date.now() + state.config.intervalSeconds * 1000).toISOString();
 
     if (cyclesThisRun >= state.config.cyclesPerRun || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      state.runs += 1;
-      return continueAsNew<typeof botWorkflow>({ config: state.config, state });
+      return continueAsNewNow();
     }
   }
 }
@@ -207,12 +224,23 @@ async function recordFailedCycle(state: BotState, cycle: number, err: unknown): 
   if (state.breaker.state === 'half-open') {
     state.breaker = breakerAfterAttempt(state.breaker, false, Date.now(), message);
   }
-  const opened = await account.openAccount({
-    botId: state.config.id,
-    symbol: state.config.symbol,
-    startingCash: state.config.startingCash,
-  });
-  state.portfolio = opened.portfolio;
+  try {
+    const ledger = await ledgerAfterFailure.readLedgerAfterCycle({ botId: state.config.id, cycle });
+    state.portfolio = ledger.portfolio;
+    if (ledger.fill && state.riskState) {
+      // The cycle booked a fill before it failed: count it, so the daily loss limit and the peak see it.
+      const verdict = { approved: true, rule: 'failed-cycle', reason: 'fill of a cycle that then failed', order: null };
+      state.riskState = nextRiskState(state.riskState, {
+        now: new Date().toISOString(),
+        equity: ledger.portfolio.equity,
+        verdict,
+        fill: ledger.fill,
+      });
+    }
+  } catch (readErr) {
+    // Best effort: the next cycle reads the ledger itself (reasoning and the risk check do).
+    log.warn('could not re-read the ledger after a failed cycle', { cycle, message: rootCause(readErr).message });
+  }
 }
 
 /** The deepest cause: a child's failure wraps an activity's failure, which wraps the error that was thrown. */

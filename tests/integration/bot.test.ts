@@ -51,11 +51,7 @@ const untilCycles = (h: WorkflowHandle, n: number) =>
 
 describe('botWorkflow', () => {
   it('reproduces the first milestone: BUY 0.1 @ 50,000, SELL @ 52,000, +200.00, cash 10,200.00', async () => {
-    const bot = await startBot({ id: 'milestone', intervalSeconds: 60 });
-    // A long interval: cycle 1 runs at once; `stop` then `start` cuts the wait short for cycle 2.
-    await untilCycles(bot, 1);
-    await bot.signal(stopSignal);
-    await bot.signal(startSignal);
+    const bot = await startBot({ id: 'milestone' });
     const after = await untilCycles(bot, 2);
     await bot.signal(stopSignal);
 
@@ -199,6 +195,24 @@ describe('botWorkflow', () => {
     // Each cycle is a run of its own here; every gap still spans the interval.
     expect(started[1] - started[0]).toBeGreaterThanOrEqual(1400);
     expect(started[2] - started[1]).toBeGreaterThanOrEqual(1400);
+    await bot.terminate('test done');
+  });
+
+  it('toggling stop and start keeps the schedule: it never adds a cycle', async () => {
+    const bot = await startBot({ id: 'toggle', intervalSeconds: 3 });
+    await untilCycles(bot, 1);
+    for (let i = 0; i < 3; i++) {
+      await bot.signal(stopSignal);
+      await bot.signal(startSignal);
+    }
+    const two = await untilCycles(bot, 2);
+    const [first, second] = await Promise.all(
+      [1, 2].map(async (n) =>
+        (await temporal.client.workflow.getHandle(`bot-toggle-cycle-${n}`).describe()).startTime.getTime(),
+      ),
+    );
+    expect(second - first).toBeGreaterThanOrEqual(2900);
+    expect(two.running).toBe(true);
     await bot.terminate('test done');
   });
 });

@@ -1,7 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import type { LearningResult } from '../../src/activities/learning';
+import { loadJournal } from '../../src/broker/journal';
 import { resolveBotConfig } from '../../src/domain/botConfig';
+import { accumulatorOf, figuresOf, type StatsAccumulator } from '../../src/trading/learning';
 import type { ExecutionResult, MarketSnapshot, OrderIntent } from '../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 
@@ -147,5 +150,62 @@ describe('decide', () => {
       type: 'InvalidConfig',
       nonRetryable: true,
     });
+  });
+});
+
+describe('recordCycle', () => {
+  it('rebuilds the statistics from the journal when the carried ones missed a cycle', async () => {
+    const env = new MockActivityEnvironment({}, { logger: quiet });
+    const activities = createActivities(db.deps);
+    await db.broker.openAccount('learner', 'BTC/USD', '10000.00');
+    const learn = async (cycle: number, side: 'buy' | 'sell' | null, accumulator: StatsAccumulator | null) => {
+      const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
+        botId: 'learner',
+        symbol: 'BTC/USD',
+        cycle,
+      });
+      const execution = side
+        ? await db.broker.placeMarketOrder(
+            {
+              ...intent(cycle, side),
+              botId: 'learner',
+              clientOrderId: `learner:${cycle}`,
+              referencePrice: snapshot.price,
+            },
+            free,
+          )
+        : null;
+      const decision = {
+        action: side ?? 'hold',
+        quantity: '0.1',
+        confidence: 1,
+        rationale: 'test',
+        strategy: 'quicktest',
+      } as const;
+      const verdict = { approved: !!side, rule: side ? 'all-passed' : 'hold', reason: '', order: null };
+      const learned: LearningResult = await env.run(activities.recordCycle, {
+        botId: 'learner',
+        cycle,
+        workflowId: `bot-learner-cycle-${cycle}`,
+        snapshot: { ...snapshot, candles: [] },
+        decision,
+        verdict,
+        execution,
+        accumulator,
+      });
+      return learned;
+    };
+    const one = await learn(1, 'buy', null);
+    await learn(2, 'sell', one.accumulator); // journaled, but its result never reaches the bot
+    const three = await learn(3, null, one.accumulator);
+
+    const journal = await loadJournal(db.pool, 'learner');
+    expect(journal.map((e) => e.cycle)).toEqual([1, 2, 3]);
+    expect(three.stats.trades).toBe(1);
+    expect(three.stats).toEqual(
+      figuresOf(accumulatorOf(journal), { position: three.portfolio.position, markPrice: three.portfolio.markPrice })
+        .stats,
+    );
+    expect(three.accumulator.lastCycle).toBe(3);
   });
 });
