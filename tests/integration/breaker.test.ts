@@ -59,7 +59,7 @@ it('opens after consecutive failures, skips live data while open, survives resta
       cyclesPerRun: 2,
       marketDataMaxAttempts: 1,
       breakerThreshold: 2,
-      breakerCooldownSeconds: 5,
+      breakerCooldownSeconds: 12,
     },
     { marketDataMode: 'live' },
   );
