@@ -124,10 +124,12 @@ describe('npm run worker and npm run api against given services', () => {
       TEMPORAL_TASK_QUEUE: taskQueue,
       API_PORT: String(apiPort),
     };
+    // One after the other: each script builds dist/ first, and two builds at once would overwrite each other.
     const worker = npmRun('worker', env);
-    const api = npmRun('api', env);
+    let api: Running | null = null;
     try {
       await until('the worker', worker, printed(worker, `polling task queue "${taskQueue}"`));
+      api = npmRun('api', env);
       await until('the api', api, printed(api, 'listening on'));
       const created = await fetch(`http://127.0.0.1:${apiPort}/api/bots`, {
         method: 'POST',
@@ -141,7 +143,7 @@ describe('npm run worker and npm run api against given services', () => {
       });
       expect((await db.broker.portfolio('prod', null)).cash).toBe('10200.00');
     } finally {
-      await stopGroup(api, 'SIGTERM');
+      if (api) await stopGroup(api, 'SIGTERM');
       await stopGroup(worker, 'SIGTERM');
       await db.drop();
     }
