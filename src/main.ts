@@ -30,6 +30,12 @@ async function main(): Promise<void> {
   log(
     `default bot "${bot.id}" (${bot.symbol}, ${bot.marketDataMode}) is running, a cycle every ${bot.intervalSeconds}s`,
   );
+  if (bot.marketDataMode !== config.marketDataMode) {
+    log(
+      `note: bot "${bot.id}" was created in ${bot.marketDataMode} mode and keeps it; for ${config.marketDataMode} data ` +
+        `create another bot (POST /api/bots with "marketDataMode": "${config.marketDataMode}") or use a fresh DATA_DIR`,
+    );
+  }
   log(`API:         ${api.api.url}  (try: curl ${api.api.url}/api/bots/${bot.id})`);
   if (services.temporalUiUrl)
     log(`Temporal UI: ${services.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);

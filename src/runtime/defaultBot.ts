@@ -2,23 +2,24 @@ import type { Client } from '@temporalio/client';
 import type { BotConfig } from '../domain/botConfig';
 import { validatedBotConfig } from '../api/bots';
 import type { botWorkflow } from '../workflows/bot';
-import { botWorkflowId, startSignal } from '../workflows/messages';
+import { botWorkflowId, startSignal, statusQuery } from '../workflows/messages';
 
 export const DEFAULT_BOT = { id: 'btc', symbol: 'BTC/USD' };
 
-/** Makes sure bot `btc` exists and is running: starts it if absent, signals `start` either way. */
+/** Makes sure bot `btc` exists and is running: starts it if absent, signals `start` either way; returns its config. */
 export async function ensureDefaultBot(
   client: Client,
   taskQueue: string,
   marketDataMode: BotConfig['marketDataMode'],
 ): Promise<BotConfig> {
   const config = validatedBotConfig(DEFAULT_BOT, marketDataMode);
-  await client.workflow.signalWithStart<typeof botWorkflow, []>('botWorkflow', {
+  const handle = await client.workflow.signalWithStart<typeof botWorkflow, []>('botWorkflow', {
     workflowId: botWorkflowId(config.id),
     taskQueue,
     args: [{ config }],
     signal: startSignal,
     signalArgs: [],
   });
-  return config;
+  // An existing bot keeps the config it was created with: report that one, not the one asked for.
+  return (await handle.query(statusQuery)).config;
 }
