@@ -1,11 +1,9 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Broker } from '../broker/paperBroker';
-import { type BotConfig, isValidBotId, resolveBotConfig } from '../domain/botConfig';
+import { type BotConfig, isValidBotId } from '../domain/botConfig';
 import { dec } from '../domain/money';
 import type { Fill, Phase } from '../domain/types';
-import { resolveRiskLimits } from '../trading/risk/limits';
-import { InvalidSettingError } from '../trading/settings';
-import { UnknownStrategyError, validateStrategyConfig } from '../trading/strategies';
+import { tradableBotConfig } from '../trading/botConfigCheck';
 import type { botWorkflow } from '../workflows/bot';
 import { type BotStatus, botWorkflowId, phaseQuery, startSignal, statusQuery, stopSignal } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
@@ -36,26 +34,11 @@ function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError;
 }
 
-/** The config schema, then what only the trading code knows: strategy names and params, risk limit keys. */
-export function validatedBotConfig(body: unknown, defaultMode: BotConfig['marketDataMode']): BotConfig {
-  const config = resolveBotConfig(body, { marketDataMode: defaultMode });
-  try {
-    validateStrategyConfig(config.strategy.name, config.strategy.params);
-    resolveRiskLimits(config.risk);
-  } catch (err) {
-    if (err instanceof UnknownStrategyError || err instanceof InvalidSettingError) {
-      throw new ApiError(400, 'invalid_config', err.message);
-    }
-    throw err;
-  }
-  return config;
-}
-
 export async function createBot(
   ctx: BotsContext,
   body: unknown,
 ): Promise<{ id: string; workflowId: string; config: BotConfig }> {
-  const config = validatedBotConfig(body, ctx.defaultMarketDataMode);
+  const config = tradableBotConfig(body, ctx.defaultMarketDataMode);
   // A bot re-created under an old id resumes its ledger account: only if that account is the same market and
   // the same starting cash, or the bot would trade a position it cannot see, or report cash it never had.
   const account = await ctx.broker.account(config.id);

@@ -1,6 +1,8 @@
 import { ServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { InvalidSettingError } from '../trading/settings';
+import { UnknownStrategyError } from '../trading/strategies';
 
 /** A failure the API answers with its own status and code: `{ "error": { "code", "message", "details" } }`. */
 export class ApiError extends Error {
@@ -30,6 +32,11 @@ export const errorMiddleware: ErrorRequestHandler = (err: unknown, _req, res, _n
         details,
       },
     });
+    return;
+  }
+  // A config the schema accepts but the trading code cannot run: unknown strategy, bad params or risk limits.
+  if (err instanceof UnknownStrategyError || err instanceof InvalidSettingError) {
+    res.status(400).json({ error: { code: 'invalid_config', message: err.message, details: null } });
     return;
   }
   // express.json() failures: malformed JSON, a body too large, a wrong charset.

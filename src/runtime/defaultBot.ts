@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { BotConfig } from '../domain/botConfig';
-import { validatedBotConfig } from '../api/bots';
+import { tradableBotConfig } from '../trading/botConfigCheck';
 import type { botWorkflow } from '../workflows/bot';
 import { botWorkflowId, startSignal, statusQuery } from '../workflows/messages';
 
@@ -12,7 +12,7 @@ export async function ensureDefaultBot(
   taskQueue: string,
   marketDataMode: BotConfig['marketDataMode'],
 ): Promise<BotConfig> {
-  const config = validatedBotConfig(DEFAULT_BOT, marketDataMode);
+  const config = tradableBotConfig(DEFAULT_BOT, marketDataMode);
   const handle = await client.workflow.signalWithStart<typeof botWorkflow, []>('botWorkflow', {
     workflowId: botWorkflowId(config.id),
     taskQueue,

@@ -41,7 +41,7 @@ const ledgerAfterFailure = proxyActivities<OodaActivities>({ ...phaseOptions.acc
 export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   const state: BotState = input.state ?? {
     config: input.config,
-    running: input.startRunning ?? true,
+    running: true,
     cyclesCompleted: 0,
     cyclesFailed: 0,
     lastCycleStarted: 0,

@@ -100,8 +100,6 @@ export interface BotWorkflowInput {
   config: BotConfig;
   /** Present when continuing as new. */
   state?: BotState;
-  /** Start cycling at once (default true). */
-  startRunning?: boolean;
 }
 
 export interface BotStatus {
