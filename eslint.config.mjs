@@ -1,6 +1,28 @@
-// Lint: typed rules for the whole tree, plus the Temporal rule that workflow code stays deterministic:
-// no Node built-ins and no I/O libraries inside src/workflows.
+// Lint: typed rules for the whole tree, plus the Temporal rule that workflow code stays deterministic: no Node
+// built-ins, no I/O libraries and no wall-clock timers in src/workflows AND in every module it imports, however
+// indirectly (the pure trading and domain code runs inside the workflow sandbox too).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import tseslint from 'typescript-eslint';
+
+/** Every source file the workflow bundle contains: src/workflows/index.ts and its value imports, transitively. */
+function workflowModules() {
+  const root = path.join(import.meta.dirname, 'src', 'workflows', 'index.ts');
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    // `import type` and `export type` are erased at build time: they bring no code into the bundle.
+    for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)[^;]*?from\s+'(\.[^']+)'/gms)) {
+      const base = path.resolve(path.dirname(file), m[1]);
+      const next = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => existsSync(f));
+      if (next) visit(next);
+    }
+  };
+  visit(root);
+  return [...seen].map((f) => path.relative(import.meta.dirname, f));
+}
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'process', 'timers'];
 
@@ -19,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/workflows/**/*.ts', ...workflowModules()],
     rules: {
       'no-restricted-imports': [
         'error',

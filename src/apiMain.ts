@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, type Part } from './runtime/app';
+import { answerStatsRequests } from './runtime/processStats';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run api`: the control API alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   }
   const parts: Part[] = [];
   onShutdown(parts, log);
+  answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });
   const api = await runApi(config, config.temporal.address, pool);

@@ -10,6 +10,15 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const optionalCount = optionalText.pipe(
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100_000))
+    .optional(),
+);
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText.pipe(
     z
@@ -42,6 +51,11 @@ const envSchema = z.object({
   ALPHAVANTAGE_CANDLES_TTL_SECONDS: z.coerce.number().min(0).default(86_400),
   ALPHAVANTAGE_SENTIMENT_TTL_SECONDS: z.coerce.number().min(0).default(14_400),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  // Worker tuning (docs/performance.md); unset means the SDK's default.
+  WORKER_MAX_CACHED_WORKFLOWS: optionalCount,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount,
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalCount,
 });
 
 export interface AppConfig {
@@ -66,7 +80,15 @@ export interface AppConfig {
     requestsPerSecond: number;
     ttl: { priceSeconds: number; candlesSeconds: number; sentimentSeconds: number };
   };
-  worker: { shutdownGraceMs: number };
+  worker: { shutdownGraceMs: number; tuning: WorkerTuning };
+}
+
+/** Worker settings an operator may tune; undefined leaves the SDK's default. */
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         sentimentSeconds: e.ALPHAVANTAGE_SENTIMENT_TTL_SECONDS,
       },
     },
-    worker: { shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000) },
+    worker: {
+      shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000),
+      tuning: definedOnly({
+        maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+        maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+      }),
+    },
   };
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

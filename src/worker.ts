@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import type { WorkerTuning } from './config';
 import { marketDataQueue } from './workflows/activityOptions';
 
 export interface BotWorkerOptions {
@@ -13,6 +14,8 @@ export interface BotWorkerOptions {
   shutdownGraceMs: number;
   /** Alpha Vantage requests per second, shared by every worker on the market-data queue. */
   marketDataRequestsPerSecond: number;
+  /** Cache size and concurrency (src/config.ts); empty: the SDK's defaults. */
+  tuning?: WorkerTuning;
 }
 
 export interface BotWorkers {
@@ -33,6 +36,7 @@ export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorke
       : { workflowsPath: require.resolve('./workflows') }),
     activities,
     shutdownGraceTime: opts.shutdownGraceMs,
+    ...opts.tuning,
   });
   const marketData = await Worker.create({
     connection: opts.connection,

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, runWorker, type Part } from './runtime/app';
+import { answerStatsRequests } from './runtime/processStats';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run worker`: the worker alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   }
   const parts: Part[] = [];
   const shutdown = onShutdown(parts, log);
+  answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });
   parts.push(await runWorker(config, config.temporal.address, pool, log, (reason) => shutdown(reason, 1)));

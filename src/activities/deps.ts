@@ -7,6 +7,13 @@ export interface PerceptionRequest {
   botId: string;
   symbol: string;
   cycle: number;
+  /** The bot's strategy: a snapshot carries as many closes as it reads (Strategy.history). */
+  strategy: StrategyConfig;
+}
+
+export interface StrategyConfig {
+  name: string;
+  params: Record<string, number>;
 }
 
 /** How long cached market data is served without a request, per kind (see README: quota arithmetic). */

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountNotFoundError, ClientOrderIdConflictError } from '../broker/paperBroker';
+import { crashPoint } from '../chaos/crashPoints';
 import { dec } from '../domain/money';
 import type { BrokerCosts, ExecutionResult, OrderIntent } from '../domain/types';
 import type { ActivityDeps } from './deps';
@@ -32,7 +33,7 @@ export function makeExecutionActivities({ broker }: ActivityDeps) {
     async executeOrder(input: ExecutionInput): Promise<ExecutionResult> {
       assertValidIntent(input.intent);
       try {
-        return await broker.placeMarketOrder(input.intent, input.costs);
+        return crashPoint('execution.afterFill', await broker.placeMarketOrder(input.intent, input.costs));
       } catch (err) {
         if (err instanceof AccountNotFoundError) throw ApplicationFailure.nonRetryable(err.message, 'AccountNotFound');
         if (err instanceof ClientOrderIdConflictError) {

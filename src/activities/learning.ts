@@ -1,4 +1,5 @@
-import { loadJournal } from '../broker/journal';
+import { loadJournal, loadStatsAccumulator, saveStatsAccumulator } from '../broker/journal';
+import { crashPoint } from '../chaos/crashPoints';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
 import {
   accumulatorOf,
@@ -18,18 +19,13 @@ export interface LearningInput {
   decision: Decision;
   verdict: RiskVerdict;
   execution: ExecutionResult | null;
-  /** The bot's running statistics before this cycle; null when the bot has none (new, or re-created). */
-  accumulator: StatsAccumulator | null;
 }
 
 export interface LearningResult {
   portfolio: PortfolioSummary;
   stats: PerformanceStats;
-  statsByStrategy: Record<string, PerformanceStats>;
   /** What the next entries' size is scaled by, and why. */
   sizing: SizeAdjustment;
-  /** The running statistics after this cycle, for the bot to carry into the next one. */
-  accumulator: StatsAccumulator;
 }
 
 export function makeLearningActivities({ pool, broker, now = () => new Date() }: ActivityDeps) {
@@ -64,26 +60,31 @@ export function makeLearningActivities({ pool, broker, now = () => new Date() }:
           portfolio.realizedPnl,
         ],
       );
-      // One journal entry folded into the running statistics. They are rebuilt from the whole journal (which
-      // already holds this cycle) when the bot has none, or when they missed a journal row: a cycle that wrote
-      // its row and then failed (terminated, timed out) never handed its statistics back to the bot.
+      crashPoint('learning.afterJournal'); // chaos only: the journal row is written, the statistics not yet
+      // One journal entry folded into the bot's running statistics, stored beside the journal (not carried
+      // through workflow history). A retry finds this cycle already folded in. They are rebuilt from the whole
+      // journal (which already holds this cycle) when the bot has none, or when they missed a journal row.
       const fill = input.execution?.status === 'filled' ? input.execution.fill : null;
       const { rows } = await pool.query<{ previous: number | null }>(
         'SELECT max(cycle) AS previous FROM cycle_journal WHERE bot_id = $1 AND cycle < $2',
         [input.botId, input.cycle],
       );
-      const upToDate = input.accumulator !== null && input.accumulator.lastCycle === (rows[0]?.previous ?? 0);
-      const accumulator = upToDate
-        ? advanceStats(input.accumulator!, {
-            cycle: input.cycle,
-            time: now().toISOString(),
-            strategy: input.decision.strategy,
-            equity: portfolio.equity,
-            fill,
-          })
-        : accumulatorOf(await loadJournal(pool, input.botId));
+      const stored = await loadStatsAccumulator(pool, input.botId);
+      let accumulator: StatsAccumulator;
+      if (stored?.lastCycle === input.cycle) accumulator = stored;
+      else if (stored && stored.lastCycle === (rows[0]?.previous ?? 0)) {
+        accumulator = advanceStats(stored, {
+          cycle: input.cycle,
+          time: now().toISOString(),
+          strategy: input.decision.strategy,
+          equity: portfolio.equity,
+          fill,
+        });
+      } else accumulator = accumulatorOf(await loadJournal(pool, input.botId));
+      await saveStatsAccumulator(pool, input.botId, accumulator);
       const open = { position: portfolio.position, markPrice: portfolio.markPrice };
-      return { portfolio, ...figuresOf(accumulator, open), accumulator };
+      const { stats, sizing } = figuresOf(accumulator, open);
+      return { portfolio, stats, sizing };
     },
   };
 }

@@ -1,21 +1,35 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MarketSnapshot, NewsSentiment } from '../domain/types';
+import type { DecimalString, MarketSnapshot, NewsSentiment } from '../domain/types';
 import { AlphaVantageError } from '../marketdata/alphavantage';
-import { type CachedMarket, DAILY, HISTORY_ROWS } from '../marketdata/cache';
+import { type CachedMarket, DAILY } from '../marketdata/cache';
 import { instrumentOf } from '../marketdata/instrument';
-import type { ActivityDeps } from './deps';
+import { historyOf } from '../trading/strategies';
+import type { ActivityDeps, StrategyConfig } from './deps';
 
 export type MarketDataKind = 'price' | 'candles' | 'sentiment';
 
+/** What a cycle asks of the market-data activities: a symbol, and the strategy whose history sets the closes. */
+export interface MarketDataRequest {
+  symbol: string;
+  strategy: StrategyConfig;
+}
+
+/** The cache's newest data as a cycle sees it: closes trimmed to the strategy's history. */
+export interface CachedObservation {
+  price: { price: DecimalString; asOf: string } | null;
+  closes: DecimalString[];
+  sentiment: NewsSentiment | null;
+}
+
 export interface CachePlan {
-  cached: CachedMarket;
+  cached: CachedObservation;
   /** Kinds whose cached copy is missing or older than its TTL: these need a live request. */
   stale: MarketDataKind[];
 }
 
 export type FetchedMarketData =
   | { kind: 'price'; price: string; asOf: string }
-  | { kind: 'candles'; candles: MarketSnapshot['candles'] }
+  | { kind: 'candles'; closes: DecimalString[] }
   | { kind: 'sentiment'; sentiment: NewsSentiment };
 
 const ageSeconds = (iso: string | null | undefined, now: Date) =>
@@ -29,9 +43,10 @@ export function makeMarketDataActivities({
 }: ActivityDeps) {
   return {
     /** What the cache holds for the symbol, and which kinds are too old to serve without asking Alpha Vantage. */
-    async readMarketCache(input: { symbol: string }): Promise<CachePlan> {
+    async readMarketCache(input: MarketDataRequest): Promise<CachePlan> {
       const at = now();
-      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker);
+      const history = historyOf(input.strategy);
+      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker, history);
       const stale: MarketDataKind[] = [];
       if (ageSeconds(cached.price?.fetchedAt, at) > marketDataTtl.priceSeconds) stale.push('price');
       if (ageSeconds(cached.candlesFetchedAt, at) > marketDataTtl.candlesSeconds) stale.push('candles');
@@ -41,13 +56,14 @@ export function makeMarketDataActivities({
         ageSeconds(cached.sentimentFailedAt, at),
       );
       if (sentimentAsked > marketDataTtl.sentimentSeconds) stale.push('sentiment');
-      return { cached, stale };
+      return { cached: observationOf(cached), stale };
     },
 
     /** The fallback when live perception failed for good: the newest cached data, however old; null if none. */
-    async fallbackPerception(input: { symbol: string }): Promise<MarketSnapshot | null> {
+    async fallbackPerception(input: MarketDataRequest): Promise<MarketSnapshot | null> {
       const at = now();
-      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker);
+      const history = historyOf(input.strategy);
+      const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker, history);
       const price = cached.price ?? lastClose(cached);
       if (!price) return null;
       return {
@@ -56,7 +72,7 @@ export function makeMarketDataActivities({
         asOf: price.asOf,
         ageSeconds: Math.max(0, Math.round(ageSeconds(price.asOf, at))),
         source: 'fallback-cache',
-        candles: cached.candles,
+        closes: cached.candles.map((c) => c.close),
         sentiment: cached.sentiment
           ? { score: cached.sentiment.score, articles: cached.sentiment.articles, label: cached.sentiment.label }
           : null,
@@ -68,7 +84,7 @@ export function makeMarketDataActivities({
      * success. Failures become typed ApplicationFailures: the retry policy decides, using nextRetryDelay for
      * the burst limit; quota, premium, demo-key and bad requests are not retried.
      */
-    async fetchMarketData(input: { kind: MarketDataKind; symbol: string }): Promise<FetchedMarketData> {
+    async fetchMarketData(input: MarketDataRequest & { kind: MarketDataKind }): Promise<FetchedMarketData> {
       if (!alphaVantage) {
         throw ApplicationFailure.nonRetryable(
           'no ALPHAVANTAGE_API_KEY is configured on this worker',
@@ -95,8 +111,8 @@ export function makeMarketDataActivities({
               ? await alphaVantage.cryptoDaily(inst.base, inst.quote)
               : await alphaVantage.equityDaily(inst.base);
           await marketCache.storeCandles(input.symbol, DAILY, candles, at);
-          // The service may send years of rows: all are cached, the newest go into workflow history.
-          return { kind: 'candles', candles: candles.slice(-HISTORY_ROWS) };
+          // The service may send years of rows: all are cached, the strategy's history goes into workflow history.
+          return { kind: 'candles', closes: candles.slice(-historyOf(input.strategy)).map((c) => c.close) };
         }
         const sentiment = await alphaVantage.newsSentiment(inst.newsTicker);
         await marketCache.storeSentiment(inst.newsTicker, sentiment, at);
@@ -114,6 +130,15 @@ export function makeMarketDataActivities({
         throw err;
       }
     },
+  };
+}
+
+function observationOf(cached: CachedMarket): CachedObservation {
+  const s = cached.sentiment;
+  return {
+    price: cached.price ? { price: cached.price.price, asOf: cached.price.asOf } : null,
+    closes: cached.candles.map((c) => c.close),
+    sentiment: s ? { score: s.score, articles: s.articles, label: s.label } : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { MarketSnapshot } from '../domain/types';
 import { quicktestSnapshot } from '../marketdata/quicktestFeed';
+import { historyOf } from '../trading/strategies';
 import type { ActivityDeps, PerceptionRequest } from './deps';
 
 export function makePerceptionActivities({ now = () => new Date() }: ActivityDeps) {
@@ -10,7 +11,7 @@ export function makePerceptionActivities({ now = () => new Date() }: ActivityDep
      */
     // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
     async perceiveMarket(req: PerceptionRequest): Promise<MarketSnapshot> {
-      return quicktestSnapshot(req.symbol, req.cycle, now());
+      return quicktestSnapshot(req.symbol, req.cycle, now(), historyOf(req.strategy));
     },
   };
 }

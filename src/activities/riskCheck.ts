@@ -1,32 +1,35 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { BotConfig } from '../domain/botConfig';
+import { markPortfolio } from '../domain/fills';
 import type { Decision, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
 import { evaluateRisk, InvalidRiskLimitsError } from '../trading/risk';
 import type { RiskState } from '../trading/risk/state';
-import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 
 export interface RiskCheckInput {
   config: BotConfig;
   cycle: number;
+  /** The price and its provenance; its closes are not needed here and may be left out. */
   snapshot: MarketSnapshot;
   decision: Decision;
   riskState: RiskState;
+  /** The ledger's portfolio as the bot last read it (the bot is its account's only writer). */
+  portfolio: PortfolioSummary;
 }
 
 export interface RiskCheckResult {
   verdict: RiskVerdict;
-  /** The ledger's portfolio at this cycle's price: the gatekeeper trusts the ledger, not the workflow's copy. */
-  portfolio: PortfolioSummary;
 }
 
-export function makeRiskActivities({ broker, now = () => new Date() }: ActivityDeps) {
+export function makeRiskActivities({ now = () => new Date() }: ActivityDeps) {
   return {
+    /** The gatekeeper: every risk rule judges the decision. Pure computation (it runs as a local activity). */
+    // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
     async checkRisk(input: RiskCheckInput): Promise<RiskCheckResult> {
-      const portfolio = await broker.portfolio(input.config.id, input.snapshot.price);
       try {
         const verdict = evaluateRisk({
           decision: input.decision,
-          portfolio,
+          portfolio: markPortfolio(input.portfolio, input.snapshot.price),
           price: input.snapshot.price,
           costs: input.config.broker,
           now: now().toISOString(),
@@ -35,7 +38,7 @@ export function makeRiskActivities({ broker, now = () => new Date() }: ActivityD
           risk: input.config.risk,
           state: input.riskState,
         });
-        return { verdict, portfolio };
+        return { verdict };
       } catch (err) {
         if (err instanceof InvalidRiskLimitsError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidConfig');
         throw err;

@@ -4,6 +4,7 @@ import { type BotConfig, isValidBotId } from '../domain/botConfig';
 import { dec } from '../domain/money';
 import type { Fill, Phase } from '../domain/types';
 import { tradableBotConfig } from '../trading/botConfigCheck';
+import { figuresOf, type LearnedFigures } from '../trading/learning';
 import type { botWorkflow } from '../workflows/bot';
 import { type BotStatus, botWorkflowId, phaseQuery, startSignal, statusQuery, stopSignal } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
@@ -96,9 +97,15 @@ export async function getBot(ctx: BotsContext, id: string): Promise<BotView> {
 }
 
 /** Per-bot and per-strategy statistics and the adaptive sizing, as the learning phase last computed them. */
-export async function getStats(ctx: BotsContext, id: string): Promise<Pick<BotStatus, 'learned' | 'cyclesCompleted'>> {
-  const { learned, cyclesCompleted } = await getBot(ctx, id);
-  return { cyclesCompleted, learned };
+export async function getStats(
+  ctx: BotsContext,
+  id: string,
+): Promise<{ cyclesCompleted: number; learned: (LearnedFigures & { asOfCycle: number }) | null }> {
+  const { cyclesCompleted, portfolio } = await getBot(ctx, id);
+  const acc = await ctx.broker.statistics(id);
+  if (!acc) return { cyclesCompleted, learned: null };
+  const open = portfolio ? { position: portfolio.position, markPrice: portfolio.markPrice } : null;
+  return { cyclesCompleted, learned: { ...figuresOf(acc, open), asOfCycle: acc.lastCycle } };
 }
 
 export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> {

@@ -14,7 +14,8 @@ export const USAGE = `Usage: backtest --csv <file> [options]
   --fee-bps <n>           broker fee in basis points (default ${BACKTEST_DEFAULTS.costs.feeBps})
   --slippage-bps <n>      slippage in basis points (default ${BACKTEST_DEFAULTS.costs.slippageBps})
   --cash <amount>         starting cash (default ${BACKTEST_DEFAULTS.startingCash})
-  --window <n>            candles the strategy sees each cycle (default ${BACKTEST_DEFAULTS.historyWindow})
+  --window <n>            closes the strategy sees each cycle (default: what a live cycle passes it, the
+                          strategy's own history: slow for the trend strategies, 5 x period + 1 for RSI)
   --no-adaptive           do not apply the adaptive size multiplier
   --out <dir>             output directory (default backtest-results/)
   --help                  show this help
@@ -30,7 +31,7 @@ export interface BacktestArgs {
   feeBps: number;
   slippageBps: number;
   cash: string;
-  window: number;
+  window?: number;
   adaptive: boolean;
   out: string;
 }
@@ -115,8 +116,8 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null 
   if (!/^\d+(\.\d+)?$/.test(cash) || Number(cash) <= 0) {
     throw new UsageError(`--cash must be a positive decimal such as 10000.00, got ${JSON.stringify(cash)}`);
   }
-  const window = number(values.window, '--window', BACKTEST_DEFAULTS.historyWindow, true);
-  if (window < 2) throw new UsageError('--window must be at least 2');
+  const window = values.window === undefined ? undefined : number(values.window, '--window', 0, true);
+  if (window !== undefined && window < 1) throw new UsageError('--window must be at least 1');
   return {
     csv: values.csv,
     strategy: values.strategy ?? 'ma-crossover',
@@ -127,7 +128,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null 
     feeBps: number(values['fee-bps'], '--fee-bps', BACKTEST_DEFAULTS.costs.feeBps),
     slippageBps: number(values['slippage-bps'], '--slippage-bps', BACKTEST_DEFAULTS.costs.slippageBps),
     cash,
-    window,
+    ...(window !== undefined ? { window } : {}),
     adaptive: !values['no-adaptive'],
     out: values.out ?? 'backtest-results',
   };

@@ -63,7 +63,7 @@ export function runBacktestCli(argv: readonly string[], io: CliIo = nodeIo): num
         costs: costs.data,
         startingCash: args.cash,
         symbol: 'BTC/USD',
-        historyWindow: args.window,
+        ...(args.window !== undefined ? { historyWindow: args.window } : {}),
         adaptiveSizing: args.adaptive,
         ...(args.from ? { from: args.from } : {}),
         ...(args.to ? { to: args.to } : {}),

@@ -4,6 +4,7 @@ import type { BrokerCosts, Candle, DecimalString, Fill, IsoTime, PortfolioSummar
 import { adaptiveSizing } from '../trading/learning/adaptiveSizing';
 import { RoundTripBook, type JournalEntry } from '../trading/learning/roundTrips';
 import { evaluateRisk, initialRiskState, nextRiskState, resolveRiskLimits, type RiskState } from '../trading/risk';
+import { closesOf } from '../trading/indicators';
 import { decide, findStrategy } from '../trading/strategies';
 import { readSettings, defaultsOf } from '../trading/settings';
 
@@ -23,8 +24,11 @@ export interface BacktestConfig {
   from?: string;
   /** Last traded day, YYYY-MM-DD, inclusive. */
   to?: string;
-  /** How many candles, the current one included, the strategy sees each cycle (like a live snapshot's history). */
-  historyWindow: number;
+  /**
+   * How many closes, the current one included, the strategy sees each cycle. Default: the strategy's own
+   * history (Strategy.history), exactly what a live cycle passes it.
+   */
+  historyWindow?: number;
   /** Apply the learning loop's adaptive size multiplier, as the live bot does. */
   adaptiveSizing: boolean;
 }
@@ -33,7 +37,6 @@ export const BACKTEST_DEFAULTS = {
   startingCash: '10000.00',
   costs: { feeBps: 10, slippageBps: 5 },
   symbol: 'BTC/USD',
-  historyWindow: 250,
   adaptiveSizing: true,
 } as const;
 
@@ -49,6 +52,8 @@ export interface BacktestRun {
   /** The strategy's params with defaults filled in. */
   params: Record<string, number>;
   candles: { total: number; warmup: number; traded: number };
+  /** Closes the strategy saw each cycle. */
+  historyWindow: number;
   /** The length of one candle, from the smallest gap between candles. */
   candleMs: number;
   journal: JournalEntry[];
@@ -113,6 +118,7 @@ export function runBacktest(candles: readonly Candle[], config: BacktestConfig):
   strategy.validateParams(config.params);
   resolveRiskLimits(config.risk);
   const params = readSettings(strategy.name, strategy.params, { ...defaultsOf(strategy.params), ...config.params });
+  const historyWindow = config.historyWindow ?? strategy.history(params);
   const [first, last] = tradedRange(candles, config.from, config.to);
   const candleMs = candleLengthMs(candles);
   const closeTime = (c: Candle) => new Date(Date.parse(c.time) + candleMs).toISOString();
@@ -137,7 +143,7 @@ export function runBacktest(candles: readonly Candle[], config: BacktestConfig):
       cycle,
       now,
       price,
-      candles: candles.slice(Math.max(0, i - config.historyWindow + 1), i + 1),
+      closes: closesOf(candles.slice(Math.max(0, i - historyWindow + 1), i + 1)),
       // Historical candles carry no news: the blend sees neutral sentiment, as a live bot does without news.
       sentiment: null,
       portfolio,
@@ -196,6 +202,7 @@ export function runBacktest(candles: readonly Candle[], config: BacktestConfig):
     config,
     params,
     candles: { total: candles.length, warmup: first, traded: last - first + 1 },
+    historyWindow,
     candleMs,
     journal,
     trades,

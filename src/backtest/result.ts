@@ -88,7 +88,7 @@ export function backtestResult(run: BacktestRun): BacktestResult {
       to: run.traded[run.traded.length - 1].time.slice(0, 10),
       candles: run.candles.traded,
       warmupCandles: run.candles.warmup,
-      historyWindow: config.historyWindow,
+      historyWindow: run.historyWindow,
     },
     metrics: {
       trades: stats.trades,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { JournalEntry } from '../trading/learning';
+import type { JournalEntry, StatsAccumulator } from '../trading/learning';
 import { fillFromRow, type FillRow } from './rows';
 
 /**
@@ -23,4 +23,24 @@ export async function loadJournal(pool: Pool, botId: string): Promise<JournalEnt
     equity: r.equity,
     fill: r.client_order_id ? fillFromRow({ ...(r as FillRow), cycle: r.cycle }) : null,
   }));
+}
+
+/** A bot's stored running statistics, or null when it has none yet. */
+export async function loadStatsAccumulator(pool: Pool, botId: string): Promise<StatsAccumulator | null> {
+  const { rows } = await pool.query<{ accumulator: StatsAccumulator }>(
+    'SELECT accumulator FROM bot_learning WHERE bot_id = $1',
+    [botId],
+  );
+  return rows[0]?.accumulator ?? null;
+}
+
+/** Stores a bot's running statistics unless newer ones are there already (a late retry never rolls them back). */
+export async function saveStatsAccumulator(pool: Pool, botId: string, acc: StatsAccumulator): Promise<void> {
+  await pool.query(
+    `INSERT INTO bot_learning (bot_id, last_cycle, accumulator) VALUES ($1, $2, $3)
+     ON CONFLICT (bot_id) DO UPDATE SET last_cycle = EXCLUDED.last_cycle, accumulator = EXCLUDED.accumulator,
+                                        updated_at = now()
+      WHERE bot_learning.last_cycle <= EXCLUDED.last_cycle`,
+    [botId, acc.lastCycle, JSON.stringify(acc)],
+  );
 }

@@ -1,3 +1,5 @@
+import { loadStatsAccumulator } from './journal';
+import type { StatsAccumulator } from '../trading/learning';
 import type { Pool, PoolClient } from 'pg';
 import { bookFill, equityOf } from '../domain/fills';
 import { dec, formatMoney, formatQty, roundQty } from '../domain/money';
@@ -19,6 +21,8 @@ export interface Broker {
   /** Opens the bot's account, or finds it; an existing account for another symbol is an AccountMismatchError. */
   openAccount(botId: string, symbol: string, startingCash: string): Promise<Account>;
   account(botId: string): Promise<Account | null>;
+  /** The bot's running statistics as its learning phase last stored them; null before its first cycle. */
+  statistics(botId: string): Promise<StatsAccumulator | null>;
   portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary>;
   placeMarketOrder(intent: OrderIntent, costs: BrokerCosts): Promise<ExecutionResult>;
   fills(botId: string): Promise<Fill[]>;
@@ -63,6 +67,10 @@ export class PaperBroker implements Broker {
       [botId],
     );
     return rows[0] ? { botId, symbol: rows[0].symbol, startingCash: formatMoney(rows[0].starting_cash) } : null;
+  }
+
+  statistics(botId: string): Promise<StatsAccumulator | null> {
+    return loadStatsAccumulator(this.pool, botId);
   }
 
   async portfolio(botId: string, markPrice: string | null): Promise<PortfolioSummary> {

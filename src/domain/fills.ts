@@ -1,5 +1,5 @@
 import { dec, formatMoney, formatQty, roundCash, roundQty } from './money';
-import type { BrokerCosts, DecimalString, Side } from './types';
+import type { BrokerCosts, DecimalString, PortfolioSummary, Side } from './types';
 
 // The paper broker's arithmetic, pure, so the Postgres ledger and the backtester book fills identically.
 
@@ -110,4 +110,9 @@ export function bookFill(holdings: Holdings, quote: FillQuote, costs: BrokerCost
 export function equityOf(cash: DecimalString, quantity: DecimalString, markPrice: DecimalString | null): DecimalString {
   const positionValue = markPrice === null ? dec(0) : dec(quantity).mul(markPrice);
   return formatMoney(roundCash(dec(cash).plus(positionValue)));
+}
+
+/** The same portfolio valued at another price: cash and position are the ledger's, only the mark moves. */
+export function markPortfolio(p: PortfolioSummary, markPrice: DecimalString): PortfolioSummary {
+  return { ...p, equity: equityOf(p.cash, p.position.quantity, markPrice), markPrice };
 }

@@ -39,8 +39,11 @@ export interface MarketSnapshot {
   /** Seconds between `asOf` and when the cycle perceived it. */
   ageSeconds: number;
   source: DataSource;
-  /** Oldest first. */
-  candles: Candle[];
+  /**
+   * Daily closes, oldest first: only as many as the bot's strategy reads (Strategy.history), because a
+   * snapshot travels through workflow history. The whole series stays in the market-data cache.
+   */
+  closes: DecimalString[];
   sentiment: NewsSentiment | null;
   /** Why live data was not used, when it was not. */
   note?: string;

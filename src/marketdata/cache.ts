@@ -25,8 +25,8 @@ export interface CachedMarket {
 }
 
 export const DAILY = '1d';
-/** Candles a cycle sees: enough for every strategy's indicators, small enough for workflow history. */
-export const HISTORY_ROWS = 200;
+/** The most candles a cycle may read: above every strategy's longest history (RSI(200) reads 1001). */
+export const HISTORY_ROWS = 1024;
 
 export class MarketCache {
   constructor(private readonly pool: Pool) {}
@@ -72,7 +72,8 @@ export class MarketCache {
     );
   }
 
-  async newest(symbol: string, newsTicker: string, interval = DAILY): Promise<CachedMarket> {
+  /** The newest price and sentiment, and the newest `rows` candles (oldest first). */
+  async newest(symbol: string, newsTicker: string, rows = HISTORY_ROWS, interval = DAILY): Promise<CachedMarket> {
     const [price, candles, sentiment, sentimentFailure] = await Promise.all([
       this.pool.query<{ price: string; as_of: Date; fetched_at: Date }>(
         'SELECT price, as_of, fetched_at FROM market_prices WHERE symbol = $1 ORDER BY fetched_at DESC LIMIT 1',
@@ -88,9 +89,9 @@ export class MarketCache {
         fetched_at: Date;
       }>(
         `SELECT * FROM (SELECT time, open, high, low, close, volume, fetched_at FROM market_candles
-                         WHERE symbol = $1 AND interval = $2 ORDER BY time DESC LIMIT ${HISTORY_ROWS}) t
+                         WHERE symbol = $1 AND interval = $2 ORDER BY time DESC LIMIT $3) t
           ORDER BY time`,
-        [symbol, interval],
+        [symbol, interval, Math.max(1, Math.min(rows, HISTORY_ROWS))],
       ),
       this.pool.query<{ score: number; articles: number; label: string; fetched_at: Date }>(
         'SELECT score, articles, label, fetched_at FROM market_sentiment WHERE ticker = $1 ORDER BY fetched_at DESC LIMIT 1',

@@ -30,16 +30,21 @@ function candleFor(cycle: number): Candle {
   };
 }
 
-export function quicktestSnapshot(symbol: string, cycle: number, perceivedAt: Date): MarketSnapshot {
-  const candles: Candle[] = [];
-  for (let c = cycle - QUICKTEST_HISTORY + 1; c <= cycle; c++) candles.push(candleFor(c));
+export function quicktestSnapshot(
+  symbol: string,
+  cycle: number,
+  perceivedAt: Date,
+  history = QUICKTEST_HISTORY,
+): MarketSnapshot {
+  const closes: string[] = [];
+  for (let c = cycle - Math.min(history, QUICKTEST_HISTORY) + 1; c <= cycle; c++) closes.push(candleFor(c).close);
   return {
     symbol,
     price: quicktestPrice(cycle),
     asOf: perceivedAt.toISOString(),
     ageSeconds: 0,
     source: 'mock',
-    candles,
+    closes,
     sentiment: null,
     note: 'quicktest: scripted deterministic feed',
   };

@@ -43,6 +43,7 @@ export async function runWorker(
     },
     shutdownGraceMs: config.worker.shutdownGraceMs,
     marketDataRequestsPerSecond: config.alphaVantage.requestsPerSecond,
+    tuning: config.worker.tuning,
   });
   const running = runBotWorkers(workers);
   running.done.catch((err: Error) => onFatal(`worker failed: ${err.message}`));

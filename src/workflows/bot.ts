@@ -10,12 +10,15 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import { breakerAfterAttempt, breakerAllowsLive, breakerBeforeCycle, initialBreaker } from '../domain/breaker';
+import { dueAtMs, newSchedule, nextSlot, resumeSchedule, type Schedule } from '../domain/schedule';
 import { nextRiskState, resumeRiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
+import { signalPayloadProblem } from './signalPayload';
 import { oodaCycleWorkflow } from './cycle';
 import {
   type BotState,
@@ -23,6 +26,7 @@ import {
   type BotWorkflowInput,
   type CycleSummary,
   cycleWorkflowId,
+  noSignals,
   startSignal,
   statusQuery,
   stopSignal,
@@ -34,9 +38,10 @@ const ledgerAfterFailure = proxyActivities<OodaActivities>({ ...phaseOptions.acc
 
 /**
  * The bot, id bot-<botId>: a long-running entity workflow. While running it executes one child cycle workflow
- * per interval; `stop` pauses it between cycles (a cycle in flight finishes: it is never cut in half), `start`
- * resumes it on its schedule. Every `cyclesPerRun` cycles, or when the server suggests it, it continues as new with its
- * state as plain JSON, including when the next cycle is due.
+ * per slot of its fixed cadence (domain/schedule.ts: slot n is due at start + n x interval and runs as cycle n;
+ * a slot reached too late is skipped and counted, never run late). `stop` pauses it between cycles (a cycle in
+ * flight finishes: it is never cut in half), `start` resumes it on its cadence. Every `cyclesPerRun` cycles, or
+ * when the server suggests it, it continues as new with its state as plain JSON, the cadence included.
  */
 export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   const state: BotState = input.state ?? {
@@ -44,7 +49,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     running: true,
     cyclesCompleted: 0,
     cyclesFailed: 0,
-    lastCycleStarted: 0,
+    lastSlot: 0,
     portfolio: null,
     lastCycle: null,
     lastFailure: null,
@@ -53,10 +58,12 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     breaker: initialBreaker(input.config.breakerThreshold, input.config.breakerCooldownSeconds),
     riskState: null,
     learned: null,
-    nextCycleAt: null,
+    schedule: null,
     resumeRequested: false,
-    statsAccumulator: null,
+    signals: noSignals(),
   };
+  // State from a run before signals were counted.
+  state.signals ??= noSignals();
   const botId = state.config.id;
   let inFlight: number | null = null;
 
@@ -69,11 +76,31 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   };
 
   // Handlers first, so a signal or query that arrives with the first task is never lost or unanswered.
+  // A signal with a payload it cannot take is counted and shown, never applied: a typo in the CLI must not
+  // fail a workflow task, nor stop or start a bot by accident.
+  const accepted = (name: 'start' | 'stop', args: unknown[]): boolean => {
+    const problem = signalPayloadProblem(args);
+    if (problem === null) {
+      state.signals[name] += 1;
+      return true;
+    }
+    state.signals.rejected += 1;
+    state.signals.lastRejected = { signal: name, reason: problem, at: new Date().toISOString() };
+    log.warn('signal rejected', { botId: state.config.id, signal: name, reason: problem });
+    showDetails(state);
+    return false;
+  };
+
   setHandler(
     startSignal,
-    () => {
-      // Resuming keeps the schedule: a cycle that is already due runs at once, but toggling stop/start (or an
+    (...args: unknown[]) => {
+      if (!accepted('start', args)) return;
+      // Resuming keeps the cadence when the next slot is still in time, else starts it afresh now: a cycle that
+      // is due runs at once, time spent stopped is not counted as skipped slots, and toggling stop/start (or an
       // API retry) never adds cycles, and so never adds orders.
+      if (!state.running && state.schedule) {
+        state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+      }
       state.running = true;
       // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
       // and would hand it back, so then the resume waits for it to return.
@@ -87,7 +114,8 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   );
   setHandler(
     stopSignal,
-    () => {
+    (...args: unknown[]) => {
+      if (!accepted('stop', args)) return;
       state.running = false;
       showDetails(state);
     },
@@ -108,7 +136,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       startingCash: state.config.startingCash,
     });
     state.portfolio = opened.portfolio;
-    state.lastCycleStarted = opened.lastCycle;
+    state.lastSlot = opened.lastCycle;
     state.cyclesCompleted = opened.lastCycle;
   }
 
@@ -123,24 +151,22 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     // A stopped bot still takes signals and queries; it continues as new when its history asks for it.
     await condition(() => state.running || workflowInfo().continueAsNewSuggested);
     if (!state.running) return continueAsNewNow();
-    if (state.nextCycleAt !== null) {
-      const waitMs = Date.parse(state.nextCycleAt) - Date.now();
-      if (waitMs > 0) {
-        // Woken early by `stop`, whatever followed in the same activation (a `start`), or by the timer: start
-        // over and let the schedule decide. Never cycle just because the wait ended.
-        await condition(() => !state.running, waitMs);
-        continue;
-      }
-      state.nextCycleAt = null;
-    }
+    state.schedule ??= newSchedule(state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+    const next = nextSlot(state.schedule, state.lastSlot + 1, Date.now());
+    if (next.skipped) skipSlots(state, next.schedule);
+    const waitMs = next.dueAtMs - Date.now();
+    // Woken early by `stop` (whatever followed in the same activation, a `start`): start over and let the
+    // schedule decide. Woken by the timer: run the slot it waited for, however late the server fired it (its
+    // lag is recorded); only slots that passed while the bot was busy or down are skipped.
+    if (waitMs > 0 && ((await condition(() => !state.running, waitMs)) || !state.running)) continue;
 
-    const cycle = state.lastCycleStarted + 1;
-    state.lastCycleStarted = cycle;
+    const cycle = next.slot;
+    state.lastSlot = cycle;
     state.breaker = breakerBeforeCycle(state.breaker, Date.now());
     inFlight = cycle;
     let failure: unknown = null;
     try {
-      applyCycle(state, await runCycle(state, cycle));
+      applyCycle(state, await runCycle(state, cycle, new Date(next.dueAtMs).toISOString()));
     } catch (err) {
       if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
       failure = err;
@@ -151,12 +177,24 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     if (state.resumeRequested) resumeFromHalt();
     showDetails(state);
     cyclesThisRun += 1;
-    if (state.running) state.nextCycleAt = new Date(Date.now() + state.config.intervalSeconds * 1000).toISOString();
 
     if (cyclesThisRun >= state.config.cyclesPerRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNewNow();
     }
   }
+}
+
+/**
+ * Gives up the slots the bot reached too late. They are counted in the state and shown in history: a memo
+ * update (one WorkflowPropertiesModified event, only when slots are skipped) names them, so a reader of the
+ * history knows every gap in the cycle numbers.
+ */
+function skipSlots(state: BotState, schedule: Schedule): void {
+  const skipped = schedule.lastSkipped!;
+  state.schedule = schedule;
+  state.lastSlot = skipped.to;
+  log.warn('slots skipped: the bot reached them too late', { botId: state.config.id, ...skipped });
+  upsertMemo({ skippedSlots: { ...skipped, total: schedule.skipped } });
 }
 
 /** The UI's "current details" of the bot: what an operator checks first. */
@@ -170,22 +208,24 @@ function showDetails(state: BotState): void {
       ? `equity ${p.equity}, cash ${p.cash}, position ${p.position.quantity}, realized ${p.realizedPnl}`
       : 'no portfolio yet',
     `market data: ${state.lastCycle?.dataSource ?? 'none yet'}; breaker ${state.breaker.state}`,
+    `every ${state.config.intervalSeconds}s; ${state.schedule?.skipped ?? 0} slots skipped`,
+    `signals: ${state.signals.start} start, ${state.signals.stop} stop applied; ${state.signals.rejected} rejected`,
   ];
   setCurrentDetails(lines.join('\n\n'));
 }
 
-function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {
+function runCycle(state: BotState, cycle: number, dueAt: string): Promise<CycleSummary> {
   return executeChild(oodaCycleWorkflow, {
     workflowId: cycleWorkflowId(state.config.id, cycle),
     args: [
       {
         config: state.config,
         cycle,
+        dueAt,
         portfolio: state.portfolio,
         riskState: state.riskState,
         allowLive: breakerAllowsLive(state.breaker),
         sizing: state.learned?.sizing ?? null,
-        statsAccumulator: state.statsAccumulator,
       },
     ],
   });
@@ -194,10 +234,9 @@ function runCycle(state: BotState, cycle: number): Promise<CycleSummary> {
 function applyCycle(state: BotState, summary: CycleSummary): void {
   state.cyclesCompleted += 1;
   // Statistics live once, at the top of the state, not again inside lastCycle.
-  const { learning, statsAccumulator, ...lastCycle } = summary;
-  state.lastCycle = { ...lastCycle, learning: null, statsAccumulator: null };
+  const { learning, ...lastCycle } = summary;
+  state.lastCycle = { ...lastCycle, learning: null };
   state.learned = learning;
-  state.statsAccumulator = statsAccumulator;
   state.portfolio = summary.portfolio;
   state.riskState = summary.riskState;
   if (summary.perception.liveAttempted) {
@@ -238,7 +277,8 @@ async function recordFailedCycle(state: BotState, cycle: number, err: unknown): 
       });
     }
   } catch (readErr) {
-    // Best effort: the next cycle reads the ledger itself (reasoning and the risk check do).
+    // Best effort: with no portfolio the next cycle reads the ledger itself before it decides.
+    state.portfolio = null;
     log.warn('could not re-read the ledger after a failed cycle', { cycle, message: rootCause(readErr).message });
   }
 }
@@ -259,7 +299,13 @@ function status(state: BotState, inFlight: number | null): BotStatus {
     phase: inFlight === null ? 'IDLE' : 'IN_CYCLE',
     currentCycle:
       inFlight === null ? null : { cycle: inFlight, workflowId: cycleWorkflowId(state.config.id, inFlight) },
-    nextCycleAt: state.running && inFlight === null ? state.nextCycleAt : null,
+    nextCycleAt:
+      state.running && inFlight === null && state.schedule
+        ? new Date(dueAtMs(state.schedule, state.lastSlot + 1)).toISOString()
+        : null,
+    slotsSkipped: state.schedule?.skipped ?? 0,
+    signals: state.signals,
+    lastSkipped: state.schedule?.lastSkipped ?? null,
     cyclesCompleted: state.cyclesCompleted,
     cyclesFailed: state.cyclesFailed,
     runs: state.runs,

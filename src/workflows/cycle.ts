@@ -1,8 +1,14 @@
-import { CancellationScope, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
-import type { ExecutionResult, Fill, Phase, PortfolioSummary } from '../domain/types';
-import type { StatsAccumulator } from '../trading/learning/accumulator';
+import type { ExecutionResult, Fill, IsoTime, Phase, PortfolioSummary } from '../domain/types';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
@@ -10,16 +16,24 @@ import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages
 import { perceiveLive, type PerceptionOutcome } from './perception';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
-const synthetic = proxyActivities<OodaActivities>(phaseOptions.perception);
-const reasoning = proxyActivities<OodaActivities>(phaseOptions.reasoning);
-const risk = proxyActivities<OodaActivities>(phaseOptions.riskCheck);
+// The phases that do no I/O run as local activities: still activities, with the same timeouts and retry
+// policies, but run by the workflow worker inside its workflow task. Each is one marker event in history
+// instead of three activity events and a workflow task, and costs the server nothing.
+const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.perception);
+const reasoning = proxyLocalActivities<OodaActivities>(phaseOptions.reasoning);
+const risk = proxyLocalActivities<OodaActivities>(phaseOptions.riskCheck);
 const execution = proxyActivities<OodaActivities>(phaseOptions.execution);
 const learning = proxyActivities<OodaActivities>(phaseOptions.learning);
 
 export interface CycleInput {
   config: BotConfig;
   cycle: number;
-  /** The bot's view of the portfolio after the previous cycle; null on a bot's first cycle. */
+  /** When this cycle's slot was due (the bot's fixed cadence). */
+  dueAt: IsoTime;
+  /**
+   * The ledger's portfolio as the bot last read it (the bot is its account's only writer); null on a bot's first
+   * cycle, or when the bot could not re-read it after a failed cycle: then this cycle reads it first.
+   */
   portfolio: PortfolioSummary | null;
   /** The gatekeeper's memory (peak equity, halt, day's PnL, last stop-loss); null on a bot's first cycle. */
   riskState: RiskState | null;
@@ -27,8 +41,6 @@ export interface CycleInput {
   allowLive: boolean;
   /** What the learning phase last concluded about entry size; null until it has. */
   sizing: SizeAdjustment | null;
-  /** The bot's running statistics; null for a bot that has none yet (they are then rebuilt from the journal). */
-  statsAccumulator: StatsAccumulator | null;
 }
 
 /** One Observe-Orient-Decide-Act cycle, id bot-<botId>-cycle-<n>. Each phase is an activity with its own policy. */
@@ -53,7 +65,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const perceived: PerceptionOutcome =
     config.marketDataMode === 'quicktest'
       ? {
-          snapshot: await synthetic.perceiveMarket({ botId, symbol: config.symbol, cycle }),
+          snapshot: await synthetic.perceiveMarket({ botId, symbol: config.symbol, cycle, strategy: config.strategy }),
           liveAttempted: false,
           liveOk: false,
           error: null,
@@ -63,12 +75,12 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
   phase('REASONING');
-  const decision = await reasoning.decide({ config, cycle, snapshot, sizing: input.sizing });
+  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, sizing: input.sizing });
 
   phase('RISK_CHECK');
-  // Later phases need the price and its provenance, not the candle history: keep it out of their payloads.
-  const market = { ...snapshot, candles: [] };
-  const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState });
+  // Later phases need the price and its provenance, not the closes: keep them out of their payloads.
+  const market = { ...snapshot, closes: [] };
+  const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState, portfolio });
 
   // Once an order may be booked, the cycle sees it through to the journal: a cancel must not cut it in half.
   const { executed, learned } = await CancellationScope.nonCancellable(async () => {
@@ -98,7 +110,6 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       decision,
       verdict,
       execution: executed,
-      accumulator: input.statsAccumulator,
     });
     return { executed, learned };
   });
@@ -116,8 +127,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     verdict: { approved: verdict.approved, rule: verdict.rule, reason: verdict.reason, order: verdict.order },
     execution: executed && verdict.order ? summarise(executed, verdict.order) : null,
     portfolio: learned.portfolio,
-    learning: { stats: learned.stats, statsByStrategy: learned.statsByStrategy, sizing: learned.sizing },
-    statsAccumulator: learned.accumulator,
+    learning: { stats: learned.stats, sizing: learned.sizing },
     perception: {
       liveAttempted: perceived.liveAttempted,
       liveOk: perceived.liveOk,
@@ -125,6 +135,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       note: snapshot.note ?? null,
     },
     riskState: nextRiskState(riskState, { now: completedAt, equity: learned.portfolio.equity, verdict, fill }),
+    dueAt: input.dueAt,
     startedAt,
     completedAt,
   };

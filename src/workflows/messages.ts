@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
 import type { BreakerState } from '../domain/breaker';
-import type { StatsAccumulator } from '../trading/learning/accumulator';
+import type { Schedule, SkippedSlots } from '../domain/schedule';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import type { PerformanceStats } from '../trading/learning/stats';
 import type { RiskState } from '../trading/risk/state';
@@ -50,17 +50,19 @@ export interface CycleSummary {
   perception: { liveAttempted: boolean; liveOk: boolean; error: string | null; note: string | null };
   /** Null in the bot's lastCycle: the bot keeps the newest in its `learned`. */
   learning: Learned | null;
-  /** Null in the bot's lastCycle: the bot keeps it in its state. */
-  statsAccumulator: StatsAccumulator | null;
   riskState: RiskState;
+  /** When the cycle's slot was due (fixed cadence); `startedAt` minus this is the schedule lag. */
+  dueAt: IsoTime;
   startedAt: IsoTime;
   completedAt: IsoTime;
 }
 
-/** What the learning phase concluded after a cycle: statistics, and the entry-size multiplier with its reason. */
+/**
+ * What the learning phase concluded after a cycle: the bot's statistics, and the entry-size multiplier with its
+ * reason. Per-strategy statistics stay in the ledger (GET /api/bots/:id/stats), out of workflow history.
+ */
 export interface Learned {
   stats: PerformanceStats;
-  statsByStrategy: Record<string, PerformanceStats>;
   sizing: SizeAdjustment;
 }
 
@@ -77,8 +79,8 @@ export interface BotState {
   running: boolean;
   cyclesCompleted: number;
   cyclesFailed: number;
-  /** Number of the last cycle started; its id is bot-<id>-cycle-<n>. */
-  lastCycleStarted: number;
+  /** The last slot started or skipped; slot n runs as cycle n, id bot-<id>-cycle-<n>. */
+  lastSlot: number;
   portfolio: PortfolioSummary | null;
   lastCycle: CycleSummary | null;
   lastFailure: CycleFailure | null;
@@ -88,12 +90,24 @@ export interface BotState {
   breaker: BreakerState;
   riskState: RiskState | null;
   learned: Learned | null;
-  /** When the next cycle is due (carried across continue-as-new, so a new run does not cycle early). */
-  nextCycleAt: IsoTime | null;
+  /** The fixed cadence (carried across continue-as-new, so a new run neither cycles early nor drifts). */
+  schedule: Schedule | null;
   /** A `start` arrived during a cycle while halted: clear the halt once that cycle's state is in. */
   resumeRequested: boolean;
-  /** Running statistics, advanced by each cycle's learning phase (plain JSON). */
-  statsAccumulator: StatsAccumulator | null;
+  /** Signals applied and rejected since the bot was created. */
+  signals: SignalCounts;
+}
+
+export interface SignalCounts {
+  start: number;
+  stop: number;
+  /** Signals whose payload was not acceptable (see signalPayload.ts): counted, not applied. */
+  rejected: number;
+  lastRejected: { signal: string; reason: string; at: IsoTime } | null;
+}
+
+export function noSignals(): SignalCounts {
+  return { start: 0, stop: 0, rejected: 0, lastRejected: null };
 }
 
 export interface BotWorkflowInput {
@@ -110,6 +124,10 @@ export interface BotStatus {
   phase: 'IDLE' | 'IN_CYCLE';
   currentCycle: { cycle: number; workflowId: string } | null;
   nextCycleAt: IsoTime | null;
+  /** Slots given up because the bot reached them more than half an interval late (see domain/schedule). */
+  slotsSkipped: number;
+  lastSkipped: SkippedSlots | null;
+  signals: SignalCounts;
   cyclesCompleted: number;
   cyclesFailed: number;
   runs: number;

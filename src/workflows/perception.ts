@@ -1,10 +1,17 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CachePlan, FetchedMarketData, MarketDataKind, OodaActivities } from '../activities';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CachePlan, FetchedMarketData, MarketDataKind, OodaActivities, PerceptionRequest } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { MarketSnapshot } from '../domain/types';
 import { marketDataQueue, phaseOptions } from './activityOptions';
 
-const perception = proxyActivities<OodaActivities>(phaseOptions.perception);
+// Synthetic data is pure computation: a local activity, run by the workflow worker without a server round trip.
+const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.perception);
 const marketCache = proxyActivities<OodaActivities>(phaseOptions.marketCache);
 
 export interface PerceptionOutcome {
@@ -28,10 +35,10 @@ function failureMessage(err: unknown): string {
  * fallback activity's newest cached data; when there is none, synthetic data flagged `mock`.
  */
 export async function perceiveLive(config: BotConfig, cycle: number, allowLive: boolean): Promise<PerceptionOutcome> {
-  const req = { botId: config.id, symbol: config.symbol, cycle };
+  const req = { botId: config.id, symbol: config.symbol, cycle, strategy: config.strategy };
   if (!allowLive) return fallBack(req, false, 'circuit breaker open: live data skipped');
 
-  const plan: CachePlan = await marketCache.readMarketCache({ symbol: config.symbol });
+  const plan: CachePlan = await marketCache.readMarketCache({ symbol: config.symbol, strategy: config.strategy });
   const av = proxyActivities<OodaActivities>({
     ...phaseOptions.marketData,
     retry: { ...phaseOptions.marketData.retry, maximumAttempts: config.marketDataMaxAttempts },
@@ -41,7 +48,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
   const failed: Partial<Record<MarketDataKind, string>> = {};
   for (const kind of plan.stale) {
     try {
-      fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol });
+      fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol, strategy: config.strategy });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       failed[kind] = failureMessage(err);
@@ -52,45 +59,32 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
   const liveAttempted = plan.stale.some((kind) => kind !== 'sentiment');
   const price =
     fetched.price?.kind === 'price' ? fetched.price : plan.stale.includes('price') ? null : plan.cached.price;
-  const candles = fetched.candles?.kind === 'candles' ? fetched.candles.candles : plan.cached.candles;
+  const closes = fetched.candles?.kind === 'candles' ? fetched.candles.closes : plan.cached.closes;
   // Sentiment is a garnish: without it the strategies read neutral. Price and some candle history are not.
-  if (!price || candles.length === 0) {
+  if (!price || closes.length === 0) {
     const error = errors.join('; ') || 'no candle history';
     return fallBack(req, liveAttempted, error);
   }
-  const sentiment =
-    fetched.sentiment?.kind === 'sentiment'
-      ? fetched.sentiment.sentiment
-      : plan.cached.sentiment
-        ? {
-            score: plan.cached.sentiment.score,
-            articles: plan.cached.sentiment.articles,
-            label: plan.cached.sentiment.label,
-          }
-        : null;
+  const sentiment = fetched.sentiment?.kind === 'sentiment' ? fetched.sentiment.sentiment : plan.cached.sentiment;
   const snapshot: MarketSnapshot = {
     symbol: config.symbol,
     price: price.price,
     asOf: price.asOf,
     ageSeconds: Math.max(0, Math.round((Date.now() - Date.parse(price.asOf)) / 1000)),
     source: fetched.price ? 'live' : 'cache',
-    candles,
+    closes,
     sentiment,
     ...(errors.length ? { note: errors.join('; ') } : {}),
   };
   return { snapshot, liveAttempted, liveOk: !failed.price && !failed.candles, error: errors.join('; ') || null };
 }
 
-async function fallBack(
-  req: { botId: string; symbol: string; cycle: number },
-  liveAttempted: boolean,
-  error: string,
-): Promise<PerceptionOutcome> {
-  const cached = await marketCache.fallbackPerception({ symbol: req.symbol });
+async function fallBack(req: PerceptionRequest, liveAttempted: boolean, error: string): Promise<PerceptionOutcome> {
+  const cached = await marketCache.fallbackPerception({ symbol: req.symbol, strategy: req.strategy });
   if (cached) return { snapshot: { ...cached, note: error }, liveAttempted, liveOk: false, error };
-  const synthetic = await perception.perceiveMarket(req);
+  const made = await synthetic.perceiveMarket(req);
   return {
-    snapshot: { ...synthetic, note: `synthetic: no live or cached data (${error})` },
+    snapshot: { ...made, note: `synthetic: no live or cached data (${error})` },
     liveAttempted,
     liveOk: false,
     error,

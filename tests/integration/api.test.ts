@@ -94,7 +94,9 @@ describe('control API', () => {
   });
 
   it('creates a bot, shows its status, stops and starts it, and lists its trades', async () => {
-    const created = await call('POST', '/api/bots', { id: 'api1', symbol: 'BTC/USD', intervalSeconds: 0.2 });
+    // 3 s: the bot skips a slot it reaches more than half an interval late, and the dev server's timers may fire
+    // up to a second late; cycles 1 and 2 must both run (the quicktest milestone) for the trades below.
+    const created = await call('POST', '/api/bots', { id: 'api1', symbol: 'BTC/USD', intervalSeconds: 3 });
     expect(created).toMatchObject({
       status: 201,
       body: { id: 'api1', workflowId: 'bot-api1', config: { cyclesPerRun: 100 } },
@@ -112,16 +114,26 @@ describe('control API', () => {
     expect(status.learned.stats.trades).toBeGreaterThanOrEqual(1);
     expect(status.learned.sizing.explanation).toEqual(expect.any(String));
 
+    expect(Object.keys(status.learned).sort()).toEqual(['sizing', 'stats']);
+    expect(status.slotsSkipped).toEqual(expect.any(Number));
+
+    // Per-strategy statistics come from the bot's stored accumulator, as of the last cycle it folded in.
     const stats = await call('GET', '/api/bots/api1/stats');
     expect(stats.status).toBe(200);
+    expect(Object.keys(stats.body).sort()).toEqual(['cyclesCompleted', 'learned']);
+    expect(Object.keys(stats.body.learned).sort()).toEqual(['asOfCycle', 'sizing', 'stats', 'statsByStrategy']);
     expect(stats.body.learned.statsByStrategy.quicktest).toBeDefined();
+    expect(stats.body.learned.asOfCycle).toBeGreaterThanOrEqual(2);
+    expect(stats.body.learned.stats.trades).toBeGreaterThanOrEqual(1);
+    const stored = await db.broker.statistics('api1');
+    expect(stored!.lastCycle).toBeGreaterThanOrEqual(stats.body.learned.asOfCycle);
 
     expect(await call('POST', '/api/bots/api1/stop')).toMatchObject({ status: 202 });
     const stopped = await eventually(async () => {
       const res = await call('GET', '/api/bots/api1');
       return res.body.running === false && res.body.currentCycle === null ? res.body : undefined;
     });
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 3500));
     expect((await call('GET', '/api/bots/api1')).body.cyclesCompleted).toBe(stopped.cyclesCompleted);
     expect(await call('POST', '/api/bots/api1/start')).toMatchObject({ status: 202 });
     await eventually(async () => {
@@ -148,6 +160,13 @@ describe('control API', () => {
     const cycles = body.trades.map((t: { cycle: number }) => t.cycle);
     expect(cycles).toEqual([...cycles].sort((a: number, b: number) => a - b));
     await temporal.client.workflow.getHandle('bot-api1').terminate('test done');
+
+    // The stats answer comes from the stored accumulator, not the workflow: without one there is nothing learned.
+    await db.pool.query('DELETE FROM bot_learning WHERE bot_id = $1', ['api1']);
+    const none = await call('GET', '/api/bots/api1/stats');
+    expect(none.status).toBe(200);
+    expect(none.body.learned).toBeNull();
+    expect(none.body.cyclesCompleted).toBeGreaterThanOrEqual(2);
   });
 
   it.each([

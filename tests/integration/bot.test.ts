@@ -1,9 +1,12 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { loadJournal } from '../../src/broker/journal';
 import { resolveBotConfig, type BotConfigInput } from '../../src/domain/botConfig';
-import { performanceStats } from '../../src/trading/learning';
+import type { SkippedSlots } from '../../src/domain/schedule';
+import { accumulatorOf, performanceStats } from '../../src/trading/learning';
 import type { botWorkflow } from '../../src/workflows/bot';
-import { type BotStatus, startSignal, statusQuery, stopSignal } from '../../src/workflows/messages';
+import type { CycleInput } from '../../src/workflows/cycle';
+import { type BotStatus, type CycleSummary, startSignal, statusQuery, stopSignal } from '../../src/workflows/messages';
 import {
   createTestDatabase,
   eventually,
@@ -24,19 +27,49 @@ afterAll(async () => {
   await db?.drop();
 });
 
+// The bot keeps a fixed cadence and skips a slot it reaches more than half an interval late. The dev server
+// fires timers on a tick of about a second, so a slot the bot waits for can be reached up to ~1 s after it was
+// due: bots here default to 3 s intervals (1.5 s tolerance), so that no slot is skipped by accident and each
+// cycle number sees its scripted quicktest price.
 async function startBot(
   input: Omit<BotConfigInput, 'symbol'> & { symbol?: string },
+  worker: TestTemporal = temporal,
 ): Promise<WorkflowHandle<typeof botWorkflow>> {
-  const config = resolveBotConfig(
-    { symbol: 'BTC/USD', intervalSeconds: 0.2, ...input },
-    { marketDataMode: 'quicktest' },
-  );
-  return temporal.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+  const config = resolveBotConfig({ symbol: 'BTC/USD', intervalSeconds: 3, ...input }, { marketDataMode: 'quicktest' });
+  return worker.client.workflow.start<typeof botWorkflow>('botWorkflow', {
     workflowId: `bot-${config.id}`,
-    taskQueue: temporal.taskQueue,
+    taskQueue: worker.taskQueue,
     args: [{ config }],
   });
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A cycle's result: its child workflow's summary. */
+const summaryOf = (botId: string, cycle: number, worker: TestTemporal = temporal) =>
+  worker.client.workflow.getHandle(`bot-${botId}-cycle-${cycle}`).result() as Promise<CycleSummary>;
+
+/** When each cycle the bot started was due, from the children's inputs in the bot's (current run's) history. */
+async function childInputs(bot: WorkflowHandle): Promise<CycleInput[]> {
+  const inputs: CycleInput[] = [];
+  for (const event of (await bot.fetchHistory()).events ?? []) {
+    const started = event.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (started) inputs.push(defaultPayloadConverter.fromPayload<CycleInput>(started.input!.payloads![0]));
+  }
+  return inputs;
+}
+
+/** Every skip the bot announced in its history: the memo `skippedSlots` of each WorkflowPropertiesModified event. */
+async function skipMemos(bot: WorkflowHandle): Promise<(SkippedSlots & { total: number })[]> {
+  const memos: (SkippedSlots & { total: number })[] = [];
+  for (const event of (await bot.fetchHistory()).events ?? []) {
+    const payload = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.skippedSlots;
+    if (payload) memos.push(defaultPayloadConverter.fromPayload<SkippedSlots & { total: number }>(payload));
+  }
+  return memos;
+}
+
+const lagMs = (c: { dueAt: string; startedAt: string }) => Date.parse(c.startedAt) - Date.parse(c.dueAt);
 
 const status = (h: WorkflowHandle) => h.query(statusQuery);
 const untilCycles = (h: WorkflowHandle, n: number) =>
@@ -84,8 +117,8 @@ describe('botWorkflow', () => {
       const s = await status(bot);
       return !s.running && s.currentCycle === null ? s : undefined;
     });
-    // Ten intervals pass: no cycle may start while stopped.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // More than an interval passes: no cycle may start while stopped.
+    await sleep(4_000);
     const still = await status(bot);
     expect(still.cyclesCompleted).toBe(stopped.cyclesCompleted);
     expect(still.running).toBe(false);
@@ -115,20 +148,26 @@ describe('botWorkflow', () => {
 
     expect((await bot.describe()).runId).not.toBe(firstRunId);
     expect(later.cyclesCompleted).toBeGreaterThanOrEqual(6);
-    // State carried across runs matches the ledger: every cycle's fill is there exactly once.
+    // State carried across runs matches the ledger: every cycle's fill is there exactly once, and the cycle
+    // numbers are those of the journal (any gap is a slot the bot counted as skipped).
     const fills = await db.broker.fills('longrun');
-    expect(fills.map((f) => f.cycle)).toEqual(Array.from({ length: fills.length }, (_, i) => i + 1));
+    const journal = await loadJournal(db.pool, 'longrun');
+    expect(fills.map((f) => f.cycle)).toEqual(journal.map((e) => e.cycle));
+    expect(journal.length + stopped.slotsSkipped).toBe(stopped.lastCycle!.cycle);
     const ledger = await db.broker.portfolio('longrun', stopped.lastCycle!.price);
     expect(stopped.portfolio).toEqual(ledger);
     expect(stopped.cyclesCompleted).toBe(fills.length);
     expect(stopped.config.cyclesPerRun).toBe(2);
-    // The running statistics, carried through every run, equal those recomputed from the whole journal.
-    const journal = await loadJournal(db.pool, 'longrun');
+    // The running statistics, stored beside the journal across every run, equal those recomputed from it.
+    expect(await db.broker.statistics('longrun')).toEqual(accumulatorOf(journal));
     const open = { position: ledger.position, markPrice: ledger.markPrice };
     const { sharpeLike, ...batch } = performanceStats(journal, open);
+    expect(Object.keys(stopped.learned!).sort()).toEqual(['sizing', 'stats']);
     expect(stopped.learned?.stats).toMatchObject(batch);
     expect(stopped.learned?.stats.sharpeLike ?? 0).toBeCloseTo(sharpeLike ?? 0, 10);
     expect(stopped.learned?.stats.trades).toBeGreaterThanOrEqual(2);
+    // Neither the bot's state nor a cycle's input carries the statistics any more.
+    for (const input of await childInputs(bot)) expect(input).not.toHaveProperty('statsAccumulator');
     await bot.terminate('test done');
   });
 
@@ -183,18 +222,25 @@ describe('botWorkflow', () => {
     await bot.terminate('test done');
   });
 
-  it('keeps the interval across continue-as-new: a new run does not cycle early', async () => {
-    const bot = await startBot({ id: 'steady', intervalSeconds: 1.5, cyclesPerRun: 1 });
+  it('keeps its cadence across continue-as-new: a new run neither cycles early nor drifts', async () => {
+    const bot = await startBot({ id: 'steady', cyclesPerRun: 1 });
     const s = await untilCycles(bot, 3);
     expect(s.runs).toBeGreaterThanOrEqual(2);
+    const summaries = await Promise.all([1, 2, 3].map((n) => summaryOf('steady', n)));
     const started = await Promise.all(
       [1, 2, 3].map(async (n) =>
         (await temporal.client.workflow.getHandle(`bot-steady-cycle-${n}`).describe()).startTime.getTime(),
       ),
     );
-    // Each cycle is a run of its own here; every gap still spans the interval.
-    expect(started[1] - started[0]).toBeGreaterThanOrEqual(1400);
-    expect(started[2] - started[1]).toBeGreaterThanOrEqual(1400);
+    // Each cycle is a run of its own here; each is due exactly one interval after the one before, and none
+    // starts before it is due.
+    const due = summaries.map((c) => Date.parse(c.dueAt));
+    expect([due[1] - due[0], due[2] - due[1]]).toEqual([3000, 3000]);
+    summaries.forEach((c, i) => {
+      expect(c.cycle).toBe(i + 1);
+      expect(started[i]).toBeGreaterThanOrEqual(due[i]);
+      expect(lagMs(c)).toBeGreaterThanOrEqual(0);
+    });
     await bot.terminate('test done');
   });
 
@@ -206,13 +252,128 @@ describe('botWorkflow', () => {
       await bot.signal(startSignal);
     }
     const two = await untilCycles(bot, 2);
-    const [first, second] = await Promise.all(
-      [1, 2].map(async (n) =>
-        (await temporal.client.workflow.getHandle(`bot-toggle-cycle-${n}`).describe()).startTime.getTime(),
-      ),
-    );
-    expect(second - first).toBeGreaterThanOrEqual(2900);
+    const [first, second] = await Promise.all([1, 2].map((n) => summaryOf('toggle', n)));
+    // Cycle 2 kept the slot due one interval after cycle 1's, and did not start before it.
+    expect(Date.parse(second.dueAt) - Date.parse(first.dueAt)).toBe(3000);
+    expect(Date.parse(second.startedAt) - Date.parse(first.startedAt)).toBeGreaterThanOrEqual(2000);
+    expect(lagMs(second)).toBeGreaterThanOrEqual(0);
     expect(two.running).toBe(true);
+    expect(two.lastCycle?.cycle).toBe(2);
+    expect(two.slotsSkipped).toBe(0);
     await bot.terminate('test done');
+  });
+
+  it('runs on a fixed cadence: due times exactly one interval apart, each cycle starting within a second', async () => {
+    const bot = await startBot({ id: 'cadence', intervalSeconds: 2 });
+    await untilCycles(bot, 5);
+    // Between cycles the bot says when the next slot is due: on the same grid as the last one's.
+    const idle = await eventually(async () => {
+      const s = await status(bot);
+      return s.running && s.currentCycle === null && s.lastCycle ? s : undefined;
+    });
+    const ahead = Date.parse(idle.nextCycleAt!) - Date.parse(idle.lastCycle!.dueAt);
+    expect(ahead).toBeGreaterThanOrEqual(2000);
+    expect(ahead % 2000).toBe(0);
+    await bot.signal(stopSignal);
+    const stopped = await eventually(async () => {
+      const s = await status(bot);
+      return !s.running && s.currentCycle === null ? s : undefined;
+    });
+    expect(stopped.nextCycleAt).toBeNull();
+
+    // The cycles the bot started, from the children's inputs in its history, and what each returned.
+    const inputs = await childInputs(bot);
+    const summaries = await Promise.all(inputs.map((i) => summaryOf('cadence', i.cycle)));
+    expect(summaries.map((c) => [c.cycle, c.dueAt])).toEqual(inputs.map((i) => [i.cycle, i.dueAt]));
+    expect(summaries.length).toBe(stopped.cyclesCompleted);
+    expect(summaries.length).toBeGreaterThanOrEqual(5);
+    expect(stopped.lastCycle!.dueAt).toBe(summaries[summaries.length - 1].dueAt);
+    // Slot n is due at the first slot's time + (n - 1) x 2 s, to the millisecond: no drift however long cycles
+    // take. Consecutive cycles are due exactly 2 s apart (a slot the server's timer made the bot miss would be
+    // a counted skip, and a gap of its own in the cycle numbers).
+    const due = summaries.map((c) => Date.parse(c.dueAt));
+    expect(due.map((d) => d - due[0])).toEqual(summaries.map((c) => (c.cycle - 1) * 2000));
+    expect(summaries[0].cycle).toBe(1);
+    expect(stopped.cyclesCompleted + stopped.slotsSkipped).toBe(stopped.lastCycle!.cycle);
+    for (const c of summaries) {
+      expect(lagMs(c)).toBeGreaterThanOrEqual(0);
+      expect(lagMs(c)).toBeLessThan(1000);
+    }
+    await bot.terminate('test done');
+  });
+
+  it('skips the slots it reaches too late (no worker up), counts them and names them in its memo', async () => {
+    // A worker of its own, so that stopping it stops only this bot.
+    let worker = await startTestWorker(db.deps);
+    try {
+      const bot = await startBot({ id: 'skipper' }, worker);
+      const before = await eventually(
+        async () => {
+          const s = await status(bot);
+          return s.cyclesCompleted >= 2 && s.currentCycle === null ? s : undefined;
+        },
+        60_000,
+        '2 cycles, then idle',
+      );
+      expect(before.slotsSkipped).toBe(0);
+
+      // The worker goes away (the bot does not stop) for more than two intervals, then comes back.
+      await worker.close();
+      const downAt = Date.now();
+      await sleep(8_000);
+      worker = await startTestWorker(db.deps, worker.taskQueue);
+      const handle = worker.client.workflow.getHandle<typeof botWorkflow>('bot-skipper');
+      await eventually(
+        async () => {
+          const s = await status(handle);
+          return s.lastSkipped && s.lastCycle && s.lastCycle.cycle > s.lastSkipped.to ? s : undefined;
+        },
+        60_000,
+        'a cycle after the skipped slots',
+      );
+      await handle.signal(stopSignal);
+      const after = await eventually(async () => {
+        const s = await status(handle);
+        return !s.running && s.currentCycle === null ? s : undefined;
+      });
+
+      const skipped = after.lastSkipped!;
+      expect(after.slotsSkipped).toBeGreaterThan(0);
+      expect(skipped.from).toBeGreaterThan(before.lastCycle!.cycle);
+      expect(skipped.to).toBeGreaterThanOrEqual(skipped.from);
+      expect(Date.parse(skipped.at)).toBeGreaterThanOrEqual(downAt);
+      expect(after.cyclesFailed).toBe(0);
+
+      // The history names every skip; their ranges add up to the count, the newest is the status's.
+      const memos = await skipMemos(handle);
+      expect(memos.length).toBeGreaterThanOrEqual(1);
+      expect(memos[memos.length - 1]).toEqual({ ...skipped, total: after.slotsSkipped });
+      expect(memos.reduce((sum, m) => sum + (m.to - m.from + 1), 0)).toBe(after.slotsSkipped);
+      expect((await handle.describe()).memo?.skippedSlots).toEqual({ ...skipped, total: after.slotsSkipped });
+
+      // The cycle numbers' gaps are exactly the skipped ranges: no cycle ran for a skipped slot.
+      const journal = (await loadJournal(db.pool, 'skipper')).map((e) => e.cycle);
+      const skippedSlots = memos.flatMap((m) => Array.from({ length: m.to - m.from + 1 }, (_, i) => m.from + i));
+      const all = Array.from({ length: after.lastCycle!.cycle }, (_, i) => i + 1);
+      expect(journal).toEqual(all.filter((c) => !skippedSlots.includes(c)));
+      expect(journal).toContain(skipped.from - 1);
+      expect(journal).toContain(skipped.to + 1);
+      for (const slot of [skipped.from, skipped.to]) {
+        await expect(worker.client.workflow.getHandle(`bot-skipper-cycle-${slot}`).describe()).rejects.toBeInstanceOf(
+          WorkflowNotFoundError,
+        );
+      }
+      expect(after.cyclesCompleted + after.slotsSkipped).toBe(after.lastCycle!.cycle);
+
+      // The bot kept its cadence through the outage: the first cycle after it was due on the original grid.
+      const [first, next] = await Promise.all([1, skipped.to + 1].map((c) => summaryOf('skipper', c, worker)));
+      expect(Date.parse(next.dueAt) - Date.parse(first.dueAt)).toBe(skipped.to * 3000);
+      // It was run within the half-interval tolerance of its due time (plus the time to start the child).
+      expect(lagMs(next)).toBeGreaterThanOrEqual(0);
+      expect(lagMs(next)).toBeLessThan(2000);
+      await handle.terminate('test done');
+    } finally {
+      await worker.close().catch(() => undefined);
+    }
   });
 });

@@ -55,7 +55,8 @@ it('opens after consecutive failures, skips live data while open, survives resta
     {
       id: 'breaker',
       symbol: 'BTC/USD',
-      intervalSeconds: 0.3,
+      // Well above the dev server's ~1 s timer lateness, so that no slot is skipped by accident.
+      intervalSeconds: 3,
       cyclesPerRun: 2,
       marketDataMaxAttempts: 1,
       breakerThreshold: 2,

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 it('cancelling a cycle workflow records a failed cycle and the bot cycles on', async () => {
   fake.respondWith('CURRENCY_EXCHANGE_RATE', 'hang');
-  const config = resolveBotConfig({ id: 'stuck', symbol: 'BTC/USD', intervalSeconds: 0.2 }, { marketDataMode: 'live' });
+  const config = resolveBotConfig({ id: 'stuck', symbol: 'BTC/USD', intervalSeconds: 3 }, { marketDataMode: 'live' });
   const bot = await temporal.client.workflow.start<typeof botWorkflow>('botWorkflow', {
     workflowId: 'bot-stuck',
     taskQueue: temporal.taskQueue,

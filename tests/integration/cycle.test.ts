@@ -1,3 +1,5 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import type { CycleInput } from '../../src/workflows/cycle';
 import type { CycleSummary } from '../../src/workflows/messages';
@@ -15,17 +17,33 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** The activities a workflow ran, in order: each is an activity task, or a local activity's marker. */
+async function activitiesRun(handle: WorkflowHandle): Promise<{ name: string; local: boolean }[]> {
+  const ran: { name: string; local: boolean }[] = [];
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (type) ran.push({ name: type, local: false });
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      const data = defaultPayloadConverter.fromPayload<{ activity_type: string }>(marker.details!.data.payloads![0]);
+      ran.push({ name: data.activity_type, local: true });
+    }
+  }
+  return ran;
+}
+
 describe('oodaCycleWorkflow with the real activities', () => {
   it('runs perception, reasoning, risk check, execution and learning, in that order, and books the fill', async () => {
     const config = resolveBotConfig({ id: 'cycle1', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
+    const dueAt = new Date().toISOString();
     const input: CycleInput = {
       config,
       cycle: 1,
+      dueAt,
       portfolio: null,
       riskState: null,
       allowLive: true,
       sizing: null,
-      statsAccumulator: null,
     };
     const handle = await temporal.client.workflow.start('oodaCycleWorkflow', {
       workflowId: 'bot-cycle1-cycle-1',
@@ -40,13 +58,23 @@ describe('oodaCycleWorkflow with the real activities', () => {
     expect(summary.verdict).toMatchObject({ approved: true, rule: 'all-passed' });
     expect(summary.execution).toMatchObject({ status: 'filled', clientOrderId: 'cycle1:1', price: '50000' });
     expect(summary.portfolio).toMatchObject({ cash: '5000.00', equity: '10000.00' });
+    expect(summary.dueAt).toBe(dueAt);
+    expect(Date.parse(summary.startedAt)).toBeGreaterThanOrEqual(Date.parse(dueAt));
+    // The learning phase hands back the bot's figures only: its running statistics stay in the ledger.
+    expect(Object.keys(summary.learning!).sort()).toEqual(['sizing', 'stats']);
+    expect(summary.learning!.stats).toMatchObject({ cycles: 1, trades: 0 });
+    expect(summary).not.toHaveProperty('statsAccumulator');
+    expect((await db.broker.statistics('cycle1'))?.lastCycle).toBe(1);
 
-    const scheduled: string[] = [];
-    for (const event of (await handle.fetchHistory()).events ?? []) {
-      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (type) scheduled.push(type);
-    }
-    expect(scheduled).toEqual(['openAccount', 'perceiveMarket', 'decide', 'checkRisk', 'executeOrder', 'recordCycle']);
+    // Every phase in order; those that do no I/O (synthetic perception, reasoning, risk) as local activities.
+    expect(await activitiesRun(handle)).toEqual([
+      { name: 'openAccount', local: false },
+      { name: 'perceiveMarket', local: true },
+      { name: 'decide', local: true },
+      { name: 'checkRisk', local: true },
+      { name: 'executeOrder', local: false },
+      { name: 'recordCycle', local: false },
+    ]);
 
     const journal = await db.pool.query(
       'SELECT data_source, decision, verdict, execution FROM cycle_journal WHERE bot_id = $1',
@@ -67,7 +95,15 @@ describe('oodaCycleWorkflow with the real activities', () => {
       workflowId: 'bot-cycle2-cycle-1',
       taskQueue: temporal.taskQueue,
       args: [
-        { config, cycle: 1, portfolio: null, riskState: null, allowLive: true, sizing: null, statsAccumulator: null },
+        {
+          config,
+          cycle: 1,
+          dueAt: new Date().toISOString(),
+          portfolio: null,
+          riskState: null,
+          allowLive: true,
+          sizing: null,
+        } satisfies CycleInput,
       ],
     })) as CycleSummary;
     expect(summary.dataSource).toBe('mock');

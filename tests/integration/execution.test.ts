@@ -2,10 +2,19 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { LearningResult } from '../../src/activities/learning';
-import { loadJournal } from '../../src/broker/journal';
+import type { RiskCheckResult } from '../../src/activities/riskCheck';
+import { loadJournal, loadStatsAccumulator } from '../../src/broker/journal';
 import { resolveBotConfig } from '../../src/domain/botConfig';
-import { accumulatorOf, figuresOf, type StatsAccumulator } from '../../src/trading/learning';
-import type { ExecutionResult, MarketSnapshot, OrderIntent } from '../../src/domain/types';
+import { equityOf } from '../../src/domain/fills';
+import {
+  accumulatorOf,
+  figuresOf,
+  performanceStats,
+  statsByStrategy,
+  type PerformanceStats,
+} from '../../src/trading/learning';
+import { initialRiskState } from '../../src/trading/risk';
+import type { Decision, ExecutionResult, MarketSnapshot, OrderIntent, PortfolioSummary } from '../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 
 // Failures below are provoked and asserted; the SDK would also print each one with its stack.
@@ -111,7 +120,9 @@ describe('executeOrder', () => {
 });
 
 describe('decide', () => {
-  it('runs the bot strategy on the snapshot and the ledger portfolio', async () => {
+  const quicktest = { name: 'quicktest', params: {} };
+
+  it('runs the bot strategy on the snapshot and the portfolio given, not on the ledger', async () => {
     const env = new MockActivityEnvironment({}, { logger: quiet });
     const activities = createActivities(db.deps);
     await db.broker.openAccount('reasoner', 'BTC/USD', '10000.00');
@@ -120,17 +131,22 @@ describe('decide', () => {
       botId: 'reasoner',
       symbol: 'BTC/USD',
       cycle: 1,
+      strategy: config.strategy,
     });
-    expect(await env.run(activities.decide, { config, cycle: 1, snapshot, sizing: null })).toMatchObject({
-      action: 'buy',
-      quantity: '0.1',
-      strategy: 'quicktest',
-    });
-    // The ledger, not a caller's copy, says what is held: after a buy the strategy sells.
+    const flat = await db.broker.portfolio('reasoner', null);
+    expect(
+      await env.run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, sizing: null }),
+    ).toMatchObject({ action: 'buy', quantity: '0.1', strategy: 'quicktest' });
+    // The ledger now holds 0.1, but the portfolio given (the bot's last read, here stale on purpose) says flat:
+    // reasoning is pure and decides on its input.
     await db.broker.placeMarketOrder({ ...intent(1), botId: 'reasoner', clientOrderId: 'reasoner:1' }, free);
-    expect(await env.run(activities.decide, { config, cycle: 2, snapshot, sizing: null })).toMatchObject({
-      action: 'sell',
-    });
+    expect(
+      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: flat, sizing: null }),
+    ).toMatchObject({ action: 'buy' });
+    const holding = await db.broker.portfolio('reasoner', null);
+    expect(
+      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: holding, sizing: null }),
+    ).toMatchObject({ action: 'sell', quantity: '0.1' });
   });
 
   it('fails a bad strategy as non-retryable InvalidConfig', async () => {
@@ -143,9 +159,11 @@ describe('decide', () => {
       botId: 'reasoner',
       symbol: 'BTC/USD',
       cycle: 1,
+      strategy: quicktest,
     });
+    const portfolio = await db.broker.portfolio('reasoner', snapshot.price);
     await expect(
-      env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, sizing: null }),
+      env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, portfolio, sizing: null }),
     ).rejects.toMatchObject({
       type: 'InvalidConfig',
       nonRetryable: true,
@@ -153,59 +171,173 @@ describe('decide', () => {
   });
 });
 
-describe('recordCycle', () => {
-  it('rebuilds the statistics from the journal when the carried ones missed a cycle', async () => {
+describe('checkRisk', () => {
+  it("judges the portfolio given, marked at the snapshot's price, not the ledger's", async () => {
     const env = new MockActivityEnvironment({}, { logger: quiet });
     const activities = createActivities(db.deps);
-    await db.broker.openAccount('learner', 'BTC/USD', '10000.00');
-    const learn = async (cycle: number, side: 'buy' | 'sell' | null, accumulator: StatsAccumulator | null) => {
-      const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
-        botId: 'learner',
-        symbol: 'BTC/USD',
-        cycle,
-      });
-      const execution = side
-        ? await db.broker.placeMarketOrder(
-            {
-              ...intent(cycle, side),
-              botId: 'learner',
-              clientOrderId: `learner:${cycle}`,
-              referencePrice: snapshot.price,
-            },
-            free,
-          )
-        : null;
-      const decision = {
-        action: side ?? 'hold',
-        quantity: '0.1',
-        confidence: 1,
-        rationale: 'test',
-        strategy: 'quicktest',
-      } as const;
-      const verdict = { approved: !!side, rule: side ? 'all-passed' : 'hold', reason: '', order: null };
-      const learned: LearningResult = await env.run(activities.recordCycle, {
-        botId: 'learner',
-        cycle,
-        workflowId: `bot-learner-cycle-${cycle}`,
-        snapshot: { ...snapshot, candles: [] },
-        decision,
-        verdict,
-        execution,
-        accumulator,
-      });
-      return learned;
+    await db.broker.openAccount('judge', 'BTC/USD', '10000.00');
+    const config = resolveBotConfig({ id: 'judge', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
+    const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
+      botId: 'judge',
+      symbol: 'BTC/USD',
+      cycle: 2,
+      strategy: config.strategy,
+    });
+    const riskState = initialRiskState('10000.00', new Date().toISOString());
+    const sell: Decision = { action: 'sell', quantity: '0.1', confidence: 1, rationale: 'test', strategy: 'quicktest' };
+    // The ledger is flat; the bot's portfolio (as it last read it) holds 0.1 bought at 50,000, marked there.
+    const held: PortfolioSummary = {
+      cash: '5000.00',
+      equity: '10000.00',
+      realizedPnl: '0.00',
+      position: { symbol: 'BTC/USD', quantity: '0.1', averageCost: '50000' },
+      markPrice: '50000.00',
     };
-    const one = await learn(1, 'buy', null);
-    await learn(2, 'sell', one.accumulator); // journaled, but its result never reaches the bot
-    const three = await learn(3, null, one.accumulator);
+    const judged: RiskCheckResult = await env.run(activities.checkRisk, {
+      config,
+      cycle: 2,
+      snapshot: { ...snapshot, closes: [] },
+      decision: sell,
+      riskState,
+      portfolio: held,
+    });
+    expect(judged).toEqual({ verdict: expect.objectContaining({ approved: true, rule: 'all-passed' }) });
+    expect(judged.verdict.order).toMatchObject({ side: 'sell', quantity: '0.1' });
+    expect(equityOf(held.cash, held.position.quantity, snapshot.price)).toBe('10200.00');
 
-    const journal = await loadJournal(db.pool, 'learner');
+    // And the other way round: the ledger holds 0.1, the portfolio given is flat: nothing to sell.
+    await db.broker.placeMarketOrder({ ...intent(1), botId: 'judge', clientOrderId: 'judge:1' }, free);
+    const flat: RiskCheckResult = await env.run(activities.checkRisk, {
+      config,
+      cycle: 2,
+      snapshot: { ...snapshot, closes: [] },
+      decision: sell,
+      riskState,
+      portfolio: { ...held, cash: '10000.00', position: { ...held.position, quantity: '0', averageCost: '0' } },
+    });
+    expect(flat.verdict).toMatchObject({ approved: false, order: null });
+  });
+});
+
+describe('recordCycle', () => {
+  const env = new MockActivityEnvironment({}, { logger: quiet });
+
+  /** Runs cycle `cycle` of bot `botId` as far as the learning phase, with an optional fill, and learns it. */
+  async function learn(botId: string, cycle: number, side: 'buy' | 'sell' | null): Promise<LearningResult> {
+    const activities = createActivities(db.deps);
+    const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
+      botId,
+      symbol: 'BTC/USD',
+      cycle,
+      strategy: { name: 'quicktest', params: {} },
+    });
+    const execution = side
+      ? await db.broker.placeMarketOrder(
+          { ...intent(cycle, side), botId, clientOrderId: `${botId}:${cycle}`, referencePrice: snapshot.price },
+          free,
+        )
+      : null;
+    const decision = {
+      action: side ?? 'hold',
+      quantity: '0.1',
+      confidence: 1,
+      rationale: 'test',
+      strategy: 'quicktest',
+    } as const;
+    const verdict = { approved: !!side, rule: side ? 'all-passed' : 'hold', reason: '', order: null };
+    return env.run(activities.recordCycle, {
+      botId,
+      cycle,
+      workflowId: `bot-${botId}-cycle-${cycle}`,
+      snapshot: { ...snapshot, closes: [] },
+      decision,
+      verdict,
+      execution,
+    });
+  }
+
+  function expectSameStats(actual: PerformanceStats, expected: PerformanceStats): void {
+    const { sharpeLike: a, ...restA } = actual;
+    const { sharpeLike: b, ...restB } = expected;
+    expect(restA).toEqual(restB);
+    if (b === null) expect(a).toBeNull();
+    else expect(a).toBeCloseTo(b, 10);
+  }
+
+  /** The stored accumulator equals the batch statistics over the whole journal. */
+  async function expectStoredMatchesJournal(botId: string, result: LearningResult): Promise<void> {
+    const journal = await loadJournal(db.pool, botId);
+    const stored = await db.broker.statistics(botId);
+    expect(stored).toEqual(accumulatorOf(journal));
+    const open = { position: result.portfolio.position, markPrice: result.portfolio.markPrice };
+    const figures = figuresOf(stored!, open);
+    expectSameStats(figures.stats, performanceStats(journal, open));
+    expectSameStats(result.stats, performanceStats(journal, open));
+    const batch = statsByStrategy(journal, open);
+    expect(Object.keys(figures.statsByStrategy)).toEqual(Object.keys(batch));
+    for (const name of Object.keys(batch)) expectSameStats(figures.statsByStrategy[name], batch[name]);
+  }
+
+  it('stores the running statistics beside the journal and returns only portfolio, stats and sizing', async () => {
+    await db.broker.openAccount('learner', 'BTC/USD', '10000.00');
+    expect(await db.broker.statistics('learner')).toBeNull();
+    const one = await learn('learner', 1, 'buy');
+    expect(Object.keys(one).sort()).toEqual(['portfolio', 'sizing', 'stats']);
+    expect((await loadStatsAccumulator(db.pool, 'learner'))?.lastCycle).toBe(1);
+    const two = await learn('learner', 2, 'sell');
+    expect(two.stats).toMatchObject({ cycles: 2, trades: 1, wins: 1 });
+    const { rows } = await db.pool.query('SELECT last_cycle FROM bot_learning WHERE bot_id = $1', ['learner']);
+    expect(rows).toEqual([{ last_cycle: 2 }]);
+    await expectStoredMatchesJournal('learner', two);
+  });
+
+  it('a retried recordCycle returns the same figures and does not count the cycle twice', async () => {
+    await db.broker.openAccount('retry', 'BTC/USD', '10000.00');
+    await learn('retry', 1, 'buy');
+    const first = await learn('retry', 2, 'sell');
+    const storedAfterFirst = await db.broker.statistics('retry');
+    // The same cycle again, as an activity retry runs it (the order is a duplicate, the journal row upserted).
+    const retried = await learn('retry', 2, 'sell');
+    expect(retried).toEqual(first);
+    expect(retried.stats).toMatchObject({ cycles: 2, trades: 1 });
+    expect(await db.broker.statistics('retry')).toEqual(storedAfterFirst);
+    // And a late retry of an older cycle never rolls the stored statistics back.
+    await learn('retry', 1, 'buy');
+    expect((await db.broker.statistics('retry'))?.lastCycle).toBe(2);
+    await expectStoredMatchesJournal('retry', retried);
+  });
+
+  it('rebuilds missing statistics from the journal', async () => {
+    await db.broker.openAccount('amnesia', 'BTC/USD', '10000.00');
+    await learn('amnesia', 1, 'buy');
+    await learn('amnesia', 2, 'sell');
+    await db.pool.query('DELETE FROM bot_learning WHERE bot_id = $1', ['amnesia']);
+    const three = await learn('amnesia', 3, null);
+    expect(three.stats).toMatchObject({ cycles: 3, trades: 1 });
+    expect((await db.broker.statistics('amnesia'))?.lastCycle).toBe(3);
+    await expectStoredMatchesJournal('amnesia', three);
+  });
+
+  it('rebuilds the statistics from the journal when the stored ones missed a cycle', async () => {
+    await db.broker.openAccount('behind', 'BTC/USD', '10000.00');
+    await learn('behind', 1, 'buy');
+    const afterOne = await db.broker.statistics('behind');
+    await learn('behind', 2, 'sell'); // journaled...
+    // ...but its statistics never stored (the cycle failed between the two): the stored ones are at cycle 1.
+    await db.pool.query('UPDATE bot_learning SET last_cycle = 1, accumulator = $2 WHERE bot_id = $1', [
+      'behind',
+      JSON.stringify(afterOne),
+    ]);
+    const three = await learn('behind', 3, null);
+
+    const journal = await loadJournal(db.pool, 'behind');
     expect(journal.map((e) => e.cycle)).toEqual([1, 2, 3]);
     expect(three.stats.trades).toBe(1);
     expect(three.stats).toEqual(
       figuresOf(accumulatorOf(journal), { position: three.portfolio.position, markPrice: three.portfolio.markPrice })
         .stats,
     );
-    expect(three.accumulator.lastCycle).toBe(3);
+    expect((await db.broker.statistics('behind'))?.lastCycle).toBe(3);
+    await expectStoredMatchesJournal('behind', three);
   });
 });

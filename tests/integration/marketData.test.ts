@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { resolveBotConfig, type BotConfig } from '../../src/domain/botConfig';
 import { AlphaVantageClient } from '../../src/marketdata/alphavantage';
+import type { CycleInput } from '../../src/workflows/cycle';
 import type { CycleSummary } from '../../src/workflows/messages';
 import { startFakeAlphaVantage, type FakeAlphaVantage, type FakeBehaviour } from '../support/fakeAlphaVantage';
 import { createTestDatabase, startTestWorker, type TestDatabase, type TestTemporal } from '../support/harness';
@@ -65,7 +66,17 @@ async function runCycle(config: BotConfig, worker = temporal): Promise<Ran> {
   const handle: WorkflowHandle = await worker.client.workflow.start('oodaCycleWorkflow', {
     workflowId: `bot-${config.id}-cycle-${cycle}-${randomBytes(3).toString('hex')}`,
     taskQueue: worker.taskQueue,
-    args: [{ config, cycle, portfolio: null, riskState: null, allowLive: true, sizing: null, statsAccumulator: null }],
+    args: [
+      {
+        config,
+        cycle,
+        dueAt: new Date().toISOString(),
+        portfolio: null,
+        riskState: null,
+        allowLive: true,
+        sizing: null,
+      } satisfies CycleInput,
+    ],
   });
   const summary = (await handle.result()) as CycleSummary;
   const events = (await handle.fetchHistory()).events ?? [];

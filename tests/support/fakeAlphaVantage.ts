@@ -10,8 +10,13 @@ import {
   errorMessageText,
   okBody,
   emptyBody,
+  wanderFactor,
+  type LiveQuotes,
   type Params,
+  type PriceWander,
 } from './fakeAlphaVantageBodies';
+
+export type { PriceWander } from './fakeAlphaVantageBodies';
 
 // A real HTTP server standing in for https://www.alphavantage.co/query, so the client is tested over real
 // sockets (timeouts, aborted requests, 5xx) without spending a free key's 25 requests a day. Bodies have the
@@ -69,6 +74,12 @@ export interface FakeAlphaVantageOptions {
   cryptoDays?: number;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Off by default (every rate is fixed). On: exchange rates (and today's daily bar) move with the wall clock
+   * from the moment the fake starts, e.g. { periodSeconds: 120, amplitude: 0.04 } swings BTC/USD by up to ±4 %
+   * over two minutes, and are stamped with the wall clock so they never look stale to the risk check.
+   */
+  priceWander?: PriceWander;
 }
 
 interface Answer {
@@ -83,7 +94,14 @@ const json = (body: unknown, status = 200): Answer => ({
   contentType: 'application/json',
 });
 
-function answer(behaviour: Exclude<FakeBehaviour, 'hang'>, fn: string, q: Params, now: Date, days: number): Answer {
+function answer(
+  behaviour: Exclude<FakeBehaviour, 'hang'>,
+  fn: string,
+  q: Params,
+  now: Date,
+  days: number,
+  live?: LiveQuotes,
+): Answer {
   if (typeof behaviour === 'object') {
     const status = behaviour.status ?? 200;
     if (typeof behaviour.body === 'string') return { status, body: behaviour.body, contentType: 'text/plain' };
@@ -92,7 +110,7 @@ function answer(behaviour: Exclude<FakeBehaviour, 'hang'>, fn: string, q: Params
   switch (behaviour) {
     case 'ok':
     case 'ok-old-format':
-      return json(okBody(fn, now, q, behaviour === 'ok-old-format', days));
+      return json(okBody(fn, now, q, behaviour === 'ok-old-format', days, live));
     case 'http-500':
       return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
     case 'http-502':
@@ -135,6 +153,13 @@ export async function startFakeAlphaVantage(options: FakeAlphaVantageOptions = {
   const queues = new Map<string, FakeBehaviour[]>();
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
+  const startedAt = Date.now();
+  const wander = options.priceWander;
+  const liveQuotes = (): LiveQuotes | undefined =>
+    wander && {
+      at: new Date(),
+      factor: (pair) => wanderFactor(pair, wander, (Date.now() - startedAt) / 1000),
+    };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -143,7 +168,7 @@ export async function startFakeAlphaVantage(options: FakeAlphaVantageOptions = {
     requests.push({ function: fn, params, at: new Date() });
     const behaviour = queues.get(fn)?.shift() ?? defaults.get(fn) ?? 'ok';
     if (behaviour === 'hang') return; // never answer; close() cuts the socket
-    const { status, body, contentType } = answer(behaviour, fn, params, now, days);
+    const { status, body, contentType } = answer(behaviour, fn, params, now, days, liveQuotes());
     res.writeHead(status, { 'content-type': contentType });
     res.end(body);
   });

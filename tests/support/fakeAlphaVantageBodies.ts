@@ -48,6 +48,36 @@ function randomFor(name: string): () => number {
   };
 }
 
+/**
+ * A live market for a soak: the exchange rate of every pair moves over wall-clock time around its base rate,
+ * by `amplitude` (a fraction) at most, as a seeded mix of two sines whose main period is `periodSeconds`. The
+ * mix never repeats exactly within a run, so a bot sees rises and falls of different sizes (winning and losing
+ * round trips), and the same seed and elapsed time always give the same rate.
+ */
+export interface PriceWander {
+  periodSeconds: number;
+  amplitude: number;
+  /** Mixed with the pair's name; default 'wander'. */
+  seed?: string;
+}
+
+/** The factor on a pair's base rate `elapsedSeconds` into the wander, within 1 ± amplitude. */
+export function wanderFactor(pair: string, wander: PriceWander, elapsedSeconds: number): number {
+  const random = randomFor(`${wander.seed ?? 'wander'}:${pair}`);
+  const phase1 = random() * 2 * Math.PI;
+  const phase2 = random() * 2 * Math.PI;
+  // An incommensurate second period (0.29..0.53 of the first) so swings differ from one period to the next.
+  const ratio = 0.29 + random() * 0.24;
+  const turn = (2 * Math.PI * elapsedSeconds) / wander.periodSeconds;
+  return 1 + wander.amplitude * (0.65 * Math.sin(turn + phase1) + 0.35 * Math.sin(turn / ratio + phase2));
+}
+
+/** When given, prices are live: rates follow `factor` and are stamped `at` (the wall clock), not the fake's `now`. */
+export interface LiveQuotes {
+  at: Date;
+  factor(pair: string): number;
+}
+
 interface Bar {
   open: number;
   high: number;
@@ -98,17 +128,24 @@ function easternWallClock(ms: number): { text: string; weekday: string; hour: nu
   };
 }
 
-function cryptoDaily(now: Date, q: Params, days: number, oldFormat: boolean): unknown {
+function cryptoDaily(now: Date, q: Params, days: number, oldFormat: boolean, live?: LiveQuotes): unknown {
   const symbol = q.symbol ?? 'BTC';
   const market = q.market ?? 'USD';
   const inMarket = (USD_PRICE[symbol] ?? 100) / (USD_PRICE[market] ?? 1);
   const toUsd = USD_PRICE[market] ?? 1;
   const bars = walk(`crypto:${symbol}:${market}`, inMarket, days, 0.03, 25_000 / days);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const today = bars[bars.length - 1];
+  if (live && today) {
+    // As on the real service, today's bar is still forming: it closes at the current exchange rate.
+    today.close = inMarket * live.factor(`${symbol}/${market}`);
+    today.high = Math.max(today.high, today.close);
+    today.low = Math.min(today.low, today.close);
+  }
+  const todayMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const series: Record<string, Record<string, string>> = {};
   bars.reverse().forEach((b, i) => {
     const f = (n: number) => n.toFixed(8);
-    series[isoDay(today - i * DAY_MS)] = oldFormat
+    series[isoDay(todayMs - i * DAY_MS)] = oldFormat
       ? {
           [`1a. open (${market})`]: f(b.open),
           '1b. open (USD)': f(b.open * toUsd),
@@ -136,7 +173,7 @@ function cryptoDaily(now: Date, q: Params, days: number, oldFormat: boolean): un
       '3. Digital Currency Name': NAMES[symbol] ?? symbol,
       '4. Market Code': market,
       '5. Market Name': NAMES[market] ?? market,
-      '6. Last Refreshed': `${isoDay(today)} 00:00:00`,
+      '6. Last Refreshed': `${isoDay(todayMs)} 00:00:00`,
       '7. Time Zone': 'UTC',
     },
     'Time Series (Digital Currency Daily)': series,
@@ -204,17 +241,17 @@ function equityIntraday(now: Date, q: Params, oldFormat: boolean): unknown {
   };
 }
 
-function exchangeRate(now: Date, q: Params, oldFormat: boolean): unknown {
+function exchangeRate(now: Date, q: Params, oldFormat: boolean, live?: LiveQuotes): unknown {
   const from = q.from_currency ?? 'BTC';
   const to = q.to_currency ?? 'USD';
-  const rate = (USD_PRICE[from] ?? 1.2345) / (USD_PRICE[to] ?? 1);
+  const rate = ((USD_PRICE[from] ?? 1.2345) / (USD_PRICE[to] ?? 1)) * (live?.factor(`${from}/${to}`) ?? 1);
   const body: Record<string, string> = {
     '1. From_Currency Code': from,
     '2. From_Currency Name': NAMES[from] ?? from,
     '3. To_Currency Code': to,
     '4. To_Currency Name': NAMES[to] ?? to,
     '5. Exchange Rate': rate.toFixed(8),
-    '6. Last Refreshed': utcWallClock(now),
+    '6. Last Refreshed': utcWallClock(live?.at ?? now),
     '7. Time Zone': 'UTC',
   };
   if (!oldFormat) {
@@ -271,16 +308,23 @@ function news(now: Date, q: Params): unknown {
   };
 }
 
-export function okBody(fn: string, now: Date, q: Params, oldFormat: boolean, cryptoDays: number): unknown {
+export function okBody(
+  fn: string,
+  now: Date,
+  q: Params,
+  oldFormat: boolean,
+  cryptoDays: number,
+  live?: LiveQuotes,
+): unknown {
   switch (fn) {
     case 'DIGITAL_CURRENCY_DAILY':
-      return cryptoDaily(now, q, cryptoDays, oldFormat);
+      return cryptoDaily(now, q, cryptoDays, oldFormat, live);
     case 'TIME_SERIES_DAILY':
       return equityDaily(now, q);
     case 'TIME_SERIES_INTRADAY':
       return equityIntraday(now, q, oldFormat);
     case 'CURRENCY_EXCHANGE_RATE':
-      return exchangeRate(now, q, oldFormat);
+      return exchangeRate(now, q, oldFormat, live);
     case 'NEWS_SENTIMENT':
       return news(now, q);
     default:

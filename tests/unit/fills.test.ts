@@ -1,4 +1,4 @@
-import { bookFill, equityOf } from '../../src/domain/fills';
+import { bookFill, equityOf, markPortfolio } from '../../src/domain/fills';
 
 const flat = { cash: '10000.00', quantity: '0', averageCost: '0', realizedPnl: '0.00' };
 const free = { feeBps: 0, slippageBps: 0 };
@@ -52,5 +52,22 @@ describe('bookFill', () => {
   it('values equity at the mark price', () => {
     expect(equityOf('5000.00', '0.1', '51000')).toBe('10100.00');
     expect(equityOf('5000.00', '0', null)).toBe('5000.00');
+  });
+});
+
+describe('markPortfolio', () => {
+  it("revalues the ledger's portfolio at another price: only equity and the mark move", () => {
+    const seen = {
+      cash: '5000.00',
+      equity: '10000.00',
+      realizedPnl: '12.50',
+      position: { symbol: 'BTC/USD', quantity: '0.1', averageCost: '50000' },
+      markPrice: '50000',
+    };
+    expect(markPortfolio(seen, '52000.00')).toEqual({ ...seen, equity: '10200.00', markPrice: '52000.00' });
+    expect(markPortfolio({ ...seen, position: { ...seen.position, quantity: '0' }, equity: '5000.00' }, '1')).toEqual(
+      expect.objectContaining({ equity: '5000.00', markPrice: '1' }),
+    );
+    expect(seen.equity).toBe('10000.00');
   });
 });

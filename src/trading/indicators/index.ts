@@ -1,12 +1,17 @@
 import { RSI, SMA } from 'trading-signals';
-import type { Candle } from '../../domain/types';
+import type { Candle, DecimalString } from '../../domain/types';
 
 // Indicators come from `trading-signals`; this module only adapts candles to it. Indicator values are
 // statistics, not money, so they are JS numbers; they are a pure function of the closes given, so a
 // replayed cycle and a backtest see the same values.
 
-export function closesOf(candles: readonly Candle[]): number[] {
-  return candles.map((c) => Number(c.close));
+export function closesOf(candles: readonly Candle[]): DecimalString[] {
+  return candles.map((c) => c.close);
+}
+
+/** Closes as the indicator library takes them. */
+export function numbersOf(closes: readonly DecimalString[]): number[] {
+  return closes.map(Number);
 }
 
 /** The simple moving average of the last `period` closes, or null when there are fewer closes than that. */

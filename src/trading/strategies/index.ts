@@ -34,6 +34,11 @@ export function validateStrategyConfig(name: string, params: Record<string, numb
   findStrategy(name).validateParams(params);
 }
 
+/** How many closes a bot with this strategy config needs each cycle. */
+export function historyOf(strategy: { name: string; params: Record<string, number> }): number {
+  return findStrategy(strategy.name).history(strategy.params);
+}
+
 export function decide(name: string, ctx: StrategyContext): Decision {
   return findStrategy(name).decide(ctx);
 }

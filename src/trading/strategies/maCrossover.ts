@@ -28,12 +28,15 @@ export const maCrossoverStrategy: Strategy = {
   validateParams(params) {
     readParams(params);
   },
+  history(params) {
+    return readParams(params).slow;
+  },
   decide(ctx) {
     const p = readParams(ctx.params);
-    const trend = trendOf(ctx.candles, p);
+    const trend = trendOf(ctx.closes, p);
     const indicators = { ...trendIndicators(trend), sizeMultiplier: ctx.sizing?.multiplier ?? 1 };
     if (!trend) {
-      const why = `need ${p.slow} candles for SMA(${p.slow}), have ${ctx.candles.length}: hold`;
+      const why = `need ${p.slow} candles for SMA(${p.slow}), have ${ctx.closes.length}: hold`;
       return makeDecision(NAME, 'hold', '0', 0, why, indicators);
     }
     const relation = `SMA(${p.fast}) ${px(trend.fastSma)} ${trend.spread > 0 ? 'above' : trend.spread < 0 ? 'below' : 'equal to'} SMA(${p.slow}) ${px(trend.slowSma)}`;

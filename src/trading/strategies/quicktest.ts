@@ -17,6 +17,9 @@ export const quicktestStrategy: Strategy = {
   validateParams(params) {
     readStrategyParams('quicktest', PARAMS, params);
   },
+  history() {
+    return 1;
+  },
   decide(ctx) {
     const p = readStrategyParams('quicktest', PARAMS, ctx.params);
     const held = dec(ctx.portfolio.position.quantity);

@@ -1,4 +1,4 @@
-import { closesOf, rounded, rsi } from '../indicators';
+import { numbersOf, rounded, rsi } from '../indicators';
 import { clamp01, makeDecision } from './decision';
 import { FRACTION_PARAM, InvalidStrategyParamsError, readStrategyParams } from './params';
 import { entrySize, heldQuantity, isFlat } from './sizing';
@@ -7,6 +7,7 @@ import type { Strategy } from './types';
 // Mean reversion: buy a sell-off (RSI below oversold) when flat, sell the rebound (RSI above overbought) when
 // holding. Wilder's RSI depends on all the history it is given, so the caller's candle window matters.
 
+const RSI_HISTORY_PERIODS = 5;
 const NAME = 'rsi-mean-reversion';
 const PARAMS = {
   period: { default: 14, min: 2, max: 200, integer: true, description: 'RSI period, in candles' },
@@ -34,12 +35,16 @@ export const rsiMeanReversionStrategy: Strategy = {
   validateParams(params) {
     readParams(params);
   },
+  // Wilder's smoothing remembers the whole series; after five periods the start weighs under 2 %.
+  history(params) {
+    return readParams(params).period * RSI_HISTORY_PERIODS + 1;
+  },
   decide(ctx) {
     const p = readParams(ctx.params);
-    const value = rsi(closesOf(ctx.candles), p.period);
+    const value = rsi(numbersOf(ctx.closes), p.period);
     const indicators = { rsi: rounded(value), sizeMultiplier: ctx.sizing?.multiplier ?? 1 };
     if (value === null) {
-      const why = `need ${p.period + 1} candles for RSI(${p.period}), have ${ctx.candles.length}: hold`;
+      const why = `need ${p.period + 1} candles for RSI(${p.period}), have ${ctx.closes.length}: hold`;
       return makeDecision(NAME, 'hold', '0', 0, why, indicators);
     }
     const reading = `RSI(${p.period}) ${value.toFixed(1)}`;

@@ -47,9 +47,12 @@ export const sentimentBlendStrategy: Strategy = {
   validateParams(params) {
     readParams(params);
   },
+  history(params) {
+    return readParams(params).slow;
+  },
   decide(ctx) {
     const p = readParams(ctx.params);
-    const trend = trendOf(ctx.candles, p);
+    const trend = trendOf(ctx.closes, p);
     const news = sentimentScore(ctx.sentiment);
     const newsText = ctx.sentiment
       ? `sentiment ${news.toFixed(3)} (${ctx.sentiment.label}, ${ctx.sentiment.articles} articles)`
@@ -60,7 +63,7 @@ export const sentimentBlendStrategy: Strategy = {
       sizeMultiplier: ctx.sizing?.multiplier ?? 1,
     };
     if (!trend) {
-      const why = `need ${p.slow} candles for SMA(${p.slow}), have ${ctx.candles.length}: hold`;
+      const why = `need ${p.slow} candles for SMA(${p.slow}), have ${ctx.closes.length}: hold`;
       return makeDecision(NAME, 'hold', '0', 0, why, { ...base, blendedScore: null });
     }
     // Rounded so float noise cannot decide a threshold: 0.6 x 1 + 0.4 x -1 is 0.2, not 0.19999999999999996.

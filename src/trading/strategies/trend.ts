@@ -1,5 +1,5 @@
-import { closesOf, rounded, sma } from '../indicators';
-import type { Candle } from '../../domain/types';
+import { numbersOf, rounded, sma } from '../indicators';
+import type { DecimalString } from '../../domain/types';
 
 // The moving-average trend shared by the crossover strategy and the sentiment blend.
 
@@ -36,8 +36,8 @@ export const TREND_PARAMS = {
   },
 };
 
-export function trendOf(candles: readonly Candle[], p: TrendParams): Trend | null {
-  const closes = closesOf(candles);
+export function trendOf(series: readonly DecimalString[], p: TrendParams): Trend | null {
+  const closes = numbersOf(series);
   const fastSma = sma(closes, p.fast);
   const slowSma = sma(closes, p.slow);
   if (fastSma === null || slowSma === null || slowSma <= 0) return null;

@@ -1,4 +1,4 @@
-import type { Candle, Decision, IsoTime, NewsSentiment, PortfolioSummary } from '../../domain/types';
+import type { Decision, DecimalString, IsoTime, NewsSentiment, PortfolioSummary } from '../../domain/types';
 import type { SizeAdjustment } from '../learning/adaptiveSizing';
 import type { SettingSpecs } from '../settings';
 
@@ -7,8 +7,8 @@ export interface StrategyContext {
   cycle: number;
   now: IsoTime;
   price: string;
-  /** Oldest first. */
-  candles: Candle[];
+  /** Closing prices, oldest first, the current candle's last: the strategy's `history` of them at most. */
+  closes: readonly DecimalString[];
   /** News sentiment for the symbol; null means none was available and counts as neutral. */
   sentiment: NewsSentiment | null;
   portfolio: PortfolioSummary;
@@ -25,5 +25,10 @@ export interface Strategy {
   params: SettingSpecs;
   /** Throws InvalidStrategyParamsError on unknown keys, values out of range or inconsistent combinations. */
   validateParams(params: Record<string, number>): void;
+  /**
+   * How many closes, the current one included, the strategy reads with these params. A cycle passes exactly
+   * these through workflow history, and the backtest the same number, so both decide on the same series.
+   */
+  history(params: Record<string, number>): number;
   decide(ctx: StrategyContext): Decision;
 }

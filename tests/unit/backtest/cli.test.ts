@@ -43,7 +43,6 @@ describe('backtest arguments', () => {
       feeBps: 10,
       slippageBps: 5,
       cash: '10000.00',
-      window: 250,
       adaptive: true,
       out: 'backtest-results',
     });
@@ -87,6 +86,7 @@ describe('backtest arguments', () => {
     expect(() => parseBacktestArgs(['--csv', 'f', '--from', '2021-01-01', '--to', '2020-01-01'])).toThrow(/after --to/);
     expect(() => parseBacktestArgs(['--csv', 'f', '--fee-bps', 'x'])).toThrow(UsageError);
     expect(() => parseBacktestArgs(['--csv', 'f', '--bogus'])).toThrow(UsageError);
+    expect(() => parseBacktestArgs(['--csv', 'f', '--window', '0'])).toThrow(/--window must be at least 1/);
     expect(() => parseKeyValues('fast', '--params')).toThrow(/key=number pairs/);
     expect(() => parseKeyValues('fast=x', '--params')).toThrow(/key=number pairs/);
     expect(() => parseKeyValues('a=1,a=2', '--params')).toThrow(/names "a" twice/);

@@ -3,6 +3,7 @@ import { resultChart } from '../../../src/backtest/report';
 import { backtestResult } from '../../../src/backtest/result';
 import { candlesFromCloses, syntheticCandles } from '../../../src/backtest/syntheticCandles';
 import { dec, CASH_DP } from '../../../src/domain/money';
+import { historyOf } from '../../../src/trading/strategies';
 
 const base: BacktestConfig = {
   strategy: 'ma-crossover',
@@ -101,5 +102,33 @@ describe('the backtester', () => {
     );
     expect(() => runBacktest(candles, { ...base, risk: { nope: 1 } })).toThrow(/unknown key "nope"/);
     expect(() => runBacktest(candles, { ...base, strategy: 'nope' })).toThrow(/unknown strategy/);
+  });
+
+  it("sees by default as many closes as the strategy's history, exactly what a live cycle passes it", () => {
+    const candles = syntheticCandles({ seed: 3, count: 300 });
+    const { historyWindow: _window, ...defaults } = base;
+    const cases: [string, Record<string, number>][] = [
+      ['quicktest', {}],
+      ['ma-crossover', {}],
+      ['ma-crossover', { fast: 5, slow: 50 }],
+      ['rsi-mean-reversion', {}],
+      ['rsi-mean-reversion', { period: 10 }],
+      ['sentiment-blend', {}],
+    ];
+    for (const [strategy, params] of cases) {
+      const run = runBacktest(candles, { ...defaults, strategy, params });
+      expect(run.historyWindow).toBe(historyOf({ name: strategy, params }));
+      expect(backtestResult(run).period.historyWindow).toBe(run.historyWindow);
+    }
+    // An explicit window still wins.
+    expect(runBacktest(candles, { ...defaults, historyWindow: 250 }).historyWindow).toBe(250);
+  });
+
+  it('decides the same on the default window as on a longer one for the trend strategies', () => {
+    const candles = syntheticCandles({ seed: 42, count: 400, drift: 0.0005, volatility: 0.03 });
+    const { historyWindow: _window, ...defaults } = base;
+    const byDefault = runBacktest(candles, { ...defaults, strategy: 'ma-crossover' });
+    const wide = runBacktest(candles, { ...defaults, strategy: 'ma-crossover', historyWindow: 250 });
+    expect(byDefault.trades).toEqual(wide.trades);
   });
 });

@@ -24,7 +24,7 @@ export function context(overrides: Partial<StrategyContext> = {}): StrategyConte
     cycle: 1,
     now: NOW,
     price,
-    candles: [],
+    closes: [],
     sentiment: null,
     portfolio: portfolio('10000.00', '0', '0', price),
     params: {},

@@ -1,4 +1,5 @@
-import { rounded, rsi, sma } from '../../../src/trading/indicators';
+import { candlesFromCloses } from '../../../src/backtest/syntheticCandles';
+import { closesOf, numbersOf, rounded, rsi, sma } from '../../../src/trading/indicators';
 
 describe('indicators (trading-signals)', () => {
   it('averages the last `period` closes', () => {
@@ -24,5 +25,12 @@ describe('indicators (trading-signals)', () => {
     expect(rounded(1 / 3)).toBe(0.3333);
     expect(rounded(null)).toBeNull();
     expect(rounded(Number.NaN)).toBeNull();
+  });
+
+  it('takes closes as the decimal strings a snapshot carries, and numbers only for the indicator library', () => {
+    const closes = closesOf(candlesFromCloses([100, 101.5, 99.25]));
+    expect(closes).toEqual(['100.00', '101.50', '99.25']);
+    expect(numbersOf(closes)).toEqual([100, 101.5, 99.25]);
+    expect(numbersOf(['50000.00', '0.00000001'])).toEqual([50000, 1e-8]);
   });
 });

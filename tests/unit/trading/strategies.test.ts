@@ -1,8 +1,8 @@
-import { candlesFromCloses } from '../../../src/backtest/syntheticCandles';
-import type { Candle } from '../../../src/domain/types';
+import type { DecimalString } from '../../../src/domain/types';
 import {
   decide,
   findStrategy,
+  historyOf,
   InvalidStrategyParamsError,
   strategyNames,
   UnknownStrategyError,
@@ -11,14 +11,15 @@ import {
 import { context, portfolio } from './fixtures';
 
 // Crafted markets: a steady climb, a steady slide, and a flat line, each long enough for the default indicators.
-const rising = (n = 40, from = 40_000) => candlesFromCloses(Array.from({ length: n }, (_, i) => from + i * 500));
-const falling = (n = 40, from = 60_000) => candlesFromCloses(Array.from({ length: n }, (_, i) => from - i * 500));
-const flatLine = (n = 40, at = 50_000) => candlesFromCloses(Array(n).fill(at));
+const series = (values: number[]): DecimalString[] => values.map((v) => v.toFixed(2));
+const rising = (n = 40, from = 40_000) => series(Array.from({ length: n }, (_, i) => from + i * 500));
+const falling = (n = 40, from = 60_000) => series(Array.from({ length: n }, (_, i) => from - i * 500));
+const flatLine = (n = 40, at = 50_000) => series(Array<number>(n).fill(at));
 
-const last = (candles: Candle[]) => candles[candles.length - 1].close;
-const flatCtx = (candles: Candle[], extra = {}) => context({ candles, price: last(candles), ...extra });
-const holdingCtx = (candles: Candle[], extra = {}) =>
-  context({ candles, price: last(candles), portfolio: portfolio('5000.00', '0.1', '50000', last(candles)), ...extra });
+const last = (closes: DecimalString[]) => closes[closes.length - 1];
+const flatCtx = (closes: DecimalString[], extra = {}) => context({ closes, price: last(closes), ...extra });
+const holdingCtx = (closes: DecimalString[], extra = {}) =>
+  context({ closes, price: last(closes), portfolio: portfolio('5000.00', '0.1', '50000', last(closes)), ...extra });
 
 describe('strategy registry', () => {
   it('knows the four strategies', () => {
@@ -120,7 +121,7 @@ describe('rsi-mean-reversion', () => {
   });
 
   it('holds in between, and when flat in a rally or long in a sell-off', () => {
-    const choppy = candlesFromCloses(Array.from({ length: 30 }, (_, i) => 50_000 + (i % 2 === 0 ? 300 : -300)));
+    const choppy = series(Array.from({ length: 30 }, (_, i) => 50_000 + (i % 2 === 0 ? 300 : -300)));
     expect(decide('rsi-mean-reversion', flatCtx(choppy)).action).toBe('hold');
     expect(decide('rsi-mean-reversion', holdingCtx(choppy)).action).toBe('hold');
     expect(decide('rsi-mean-reversion', flatCtx(rising(20))).action).toBe('hold');
@@ -168,5 +169,52 @@ describe('sentiment-blend', () => {
   it('treats sentiment with no articles as neutral', () => {
     const empty = { score: 0.9, articles: 0, label: 'Bullish' };
     expect(decide('sentiment-blend', flatCtx(flatLine(), { sentiment: empty })).action).toBe('hold');
+  });
+});
+
+describe('history: how many closes each strategy reads', () => {
+  it('quicktest reads only the current price', () => {
+    expect(findStrategy('quicktest').history({})).toBe(1);
+    expect(findStrategy('quicktest').history({ quantity: 0.5 })).toBe(1);
+  });
+
+  it('the trend strategies read their slow average', () => {
+    expect(findStrategy('ma-crossover').history({})).toBe(30);
+    expect(findStrategy('ma-crossover').history({ fast: 5, slow: 50 })).toBe(50);
+    expect(findStrategy('sentiment-blend').history({})).toBe(30);
+    expect(findStrategy('sentiment-blend').history({ fast: 20, slow: 200 })).toBe(200);
+  });
+
+  it('rsi-mean-reversion reads five periods and one close, for Wilder smoothing to settle', () => {
+    expect(findStrategy('rsi-mean-reversion').history({})).toBe(71);
+    expect(findStrategy('rsi-mean-reversion').history({ period: 10 })).toBe(51);
+    expect(findStrategy('rsi-mean-reversion').history({ period: 200 })).toBe(1001);
+  });
+
+  it('historyOf answers for a bot strategy config, and refuses what validation refuses', () => {
+    for (const name of strategyNames()) expect(historyOf({ name, params: {} })).toBe(findStrategy(name).history({}));
+    expect(historyOf({ name: 'ma-crossover', params: { fast: 3, slow: 12 } })).toBe(12);
+    expect(() => historyOf({ name: 'moon', params: {} })).toThrow(UnknownStrategyError);
+    expect(() => historyOf({ name: 'ma-crossover', params: { fast: 30, slow: 10 } })).toThrow(
+      InvalidStrategyParamsError,
+    );
+  });
+
+  it('a trend strategy decides the same on exactly its history as on a longer series', () => {
+    for (const name of ['ma-crossover', 'sentiment-blend']) {
+      for (const closes of [rising(80), falling(80), flatLine(80)]) {
+        const n = historyOf({ name, params: {} });
+        const full = decide(name, flatCtx(closes));
+        const trimmed = decide(name, flatCtx(closes.slice(-n)));
+        expect(trimmed).toEqual(full);
+        expect(decide(name, flatCtx(closes.slice(-(n - 1)))).rationale).toContain(`need ${n} candles`);
+      }
+    }
+  });
+
+  it('rsi-mean-reversion has an RSI on exactly its history', () => {
+    const n = historyOf({ name: 'rsi-mean-reversion', params: {} });
+    const decision = decide('rsi-mean-reversion', flatCtx(falling(n, 90_000)));
+    expect(decision).toMatchObject({ action: 'buy', indicators: { rsi: 0 } });
   });
 });

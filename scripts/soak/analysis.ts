@@ -1,0 +1,327 @@
+import type { ChartSpec, SummaryRow } from '../report/html';
+import type { ProcessSample } from '../topology/launcher';
+import type { BotHistory, CycleHistoryStats, CycleRecord } from '../observe/histories';
+import type { LedgerAudit } from '../observe/ledgerAudit';
+import { percentile, round, slope } from '../observe/stats';
+
+// The soak's verdict: each criterion with its measured value and threshold, all read from process samples,
+// workflow histories and the ledger. And the charts that show how the run went.
+
+export const SLOPE_MIN_MINUTES = 20;
+const MB = 1024 * 1024;
+
+export interface SoakObservations {
+  startedAtMs: number;
+  /** When the bots were told to stop: slots due after this are not expected. */
+  stoppedAtMs: number;
+  intervalSeconds: number;
+  warmupMinutes?: number;
+  samples: ProcessSample[];
+  bots: BotHistory[];
+  children: CycleHistoryStats[];
+  audit: LedgerAudit;
+  equity: { botId: string; at: number; equity: number }[];
+  alphaVantageRequests: { function: string; symbol: string; at: number }[];
+}
+
+export interface Criterion extends SummaryRow {
+  key: string;
+}
+
+const mbPer10Min = (bytesPerMs: number | null) => (bytesPerMs === null ? null : (bytesPerMs * 600_000) / MB);
+
+/** Per process: the least-squares slope of RSS and heap after warm-up, in MB per 10 minutes. */
+export function memorySlopes(o: SoakObservations): { name: string; rss: number | null; heap: number | null }[] {
+  const runMs = o.stoppedAtMs - o.startedAtMs;
+  const warmupMs = o.warmupMinutes !== undefined ? o.warmupMinutes * 60_000 : runMs * 0.2;
+  const from = o.startedAtMs + warmupMs;
+  const names = [...new Set(o.samples.map((s) => s.name))].sort();
+  return names.map((name) => {
+    const mine = o.samples.filter((s) => s.name === name && s.at >= from && s.at <= o.stoppedAtMs);
+    const heap = mine.filter((s) => typeof s.heapUsed === 'number').map((s) => [s.at, s.heapUsed!] as [number, number]);
+    return {
+      name,
+      rss: mbPer10Min(slope(mine.map((s) => [s.at, s.rssBytes]))),
+      heap: name === 'temporal' || name === 'postgres' ? null : mbPer10Min(slope(heap)),
+    };
+  });
+}
+
+function cyclesOf(o: SoakObservations): CycleRecord[] {
+  return o.bots.flatMap((b) => b.cycles);
+}
+
+/** Slots due while the bots ran: from each bot's first due slot to the stop. */
+function dueSlots(o: SoakObservations): number {
+  const intervalMs = o.intervalSeconds * 1000;
+  return o.bots.reduce((sum, b) => {
+    const first = b.cycles[0];
+    if (!first) return sum + Math.floor((o.stoppedAtMs - o.startedAtMs) / intervalMs);
+    return sum + Math.floor((o.stoppedAtMs - first.dueAtMs) / intervalMs) + 1;
+  }, 0);
+}
+
+export function lagsMs(o: SoakObservations): number[] {
+  return cyclesOf(o)
+    .filter((c) => c.startedAtMs !== null)
+    .map((c) => c.startedAtMs! - c.dueAtMs);
+}
+
+export function criteria(o: SoakObservations): Criterion[] {
+  const runMinutes = (o.stoppedAtMs - o.startedAtMs) / 60_000;
+  const slopes = memorySlopes(o);
+  const enough = runMinutes >= SLOPE_MIN_MINUTES;
+  const worst = (values: (number | null)[]) =>
+    values.reduce<number | null>((m, v) => (v === null ? m : m === null ? v : Math.max(m, v)), null);
+  const worstRss = worst(slopes.map((s) => s.rss));
+  const worstHeap = worst(slopes.map((s) => s.heap));
+  const cycles = cyclesOf(o);
+  const completed = cycles.filter((c) => c.outcome === 'completed' && c.dueAtMs <= o.stoppedAtMs).length;
+  const due = dueSlots(o);
+  const lagP99 = percentile(lagsMs(o), 99);
+  const failedWorkflows =
+    o.bots.flatMap((b) => b.runs).filter((r) => !['RUNNING', 'CONTINUED_AS_NEW', 'COMPLETED'].includes(r.status))
+      .length + cycles.filter((c) => !['completed', 'running'].includes(c.outcome)).length;
+  const wftFailures =
+    o.bots.flatMap((b) => b.runs).reduce((s, r) => s + r.workflowTaskFailures, 0) +
+    o.children.reduce((s, c) => s + c.workflowTaskFailures, 0);
+  const exhausted = o.children.reduce((s, c) => s + c.exhausted, 0);
+  const a = o.audit;
+  const slopeNote = enough
+    ? undefined
+    : `needs ${SLOPE_MIN_MINUTES} min of data, this run had ${runMinutes.toFixed(1)}`;
+  return [
+    {
+      key: 'rssSlope',
+      label: 'RSS slope after warm-up, worst process',
+      value: worstRss === null ? 'n/a' : `${worstRss.toFixed(2)} MB/10 min`,
+      threshold: '<= 1 MB/10 min',
+      pass: enough && worstRss !== null ? worstRss <= 1 : null,
+      ...(slopeNote ? { note: slopeNote } : {}),
+    },
+    {
+      key: 'heapSlope',
+      label: 'V8 heap slope after warm-up, worst node process',
+      value: worstHeap === null ? 'n/a' : `${worstHeap.toFixed(2)} MB/10 min`,
+      threshold: '<= 1 MB/10 min',
+      pass: enough && worstHeap !== null ? worstHeap <= 1 : null,
+      ...(slopeNote ? { note: slopeNote } : {}),
+    },
+    {
+      key: 'completed',
+      label: 'due cycles completed (skipped slots count as missed)',
+      value: `${completed} of ${due} (${due ? ((100 * completed) / due).toFixed(2) : '0'} %)`,
+      threshold: '>= 99 %',
+      pass: due > 0 && completed / due >= 0.99,
+    },
+    {
+      key: 'lagP99',
+      label: 'schedule lag p99 (slot due -> cycle started)',
+      value: lagP99 === null ? 'no cycles' : `${lagP99} ms`,
+      threshold: '<= 1000 ms',
+      pass: lagP99 !== null && lagP99 <= 1000,
+    },
+    {
+      key: 'workflows',
+      label: 'failed, terminated or timed-out workflows; workflow task failures',
+      value: `${failedWorkflows}; ${wftFailures}`,
+      threshold: '0; 0',
+      pass: failedWorkflows === 0 && wftFailures === 0,
+    },
+    {
+      key: 'exhausted',
+      label: 'activities that ran out of retries',
+      value: exhausted,
+      threshold: '0',
+      pass: exhausted === 0,
+    },
+    {
+      key: 'journal',
+      label: 'journal == history (completed cycles without a row; rows without a completed cycle)',
+      value: `${a.missingJournal.length}; ${a.orphanJournal.length} (${a.journalRows} rows)`,
+      threshold: '0; 0',
+      pass: a.missingJournal.length === 0 && a.orphanJournal.length === 0,
+    },
+    {
+      key: 'accounts',
+      label: 'accounts == recomputed from fills; duplicate orders or fills',
+      value: `${a.accountMismatches.length} mismatches over ${a.accounts} accounts; ${a.duplicateOrders.length + a.duplicateFills.length} duplicates`,
+      threshold: '0; 0',
+      pass: a.accountMismatches.length === 0 && a.duplicateOrders.length + a.duplicateFills.length === 0,
+    },
+  ];
+}
+
+/** Plain facts beside the criteria. */
+export function facts(o: SoakObservations): SummaryRow[] {
+  const cycles = cyclesOf(o);
+  const runs = o.bots.flatMap((b) => b.runs);
+  const botEvents = runs.reduce((s, r) => s + r.events, 0);
+  const botBytes = runs.reduce((s, r) => s + r.bytes, 0);
+  const started = runs.reduce((s, r) => s + r.cycles, 0);
+  const durations = o.children.filter((c) => c.closedAtMs !== null).map((c) => c.closedAtMs! - c.startedAtMs);
+  const childEvents = o.children.map((c) => c.events);
+  const childBytes = o.children.map((c) => c.bytes);
+  const avg = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : null);
+  const perSymbol = new Map<string, number>();
+  for (const r of o.alphaVantageRequests) perSymbol.set(r.symbol, (perSymbol.get(r.symbol) ?? 0) + 1);
+  const runDays = (o.stoppedAtMs - o.startedAtMs) / 86_400_000;
+  return [
+    {
+      label: 'cycles started / completed',
+      value: `${cycles.length} / ${cycles.filter((c) => c.outcome === 'completed').length}`,
+    },
+    {
+      label: 'slots skipped',
+      value: o.bots.reduce((s, b) => s + b.skips.reduce((t, k) => t + k.to - k.from + 1, 0), 0),
+    },
+    {
+      label: 'fills (buys / sells; winning / losing sells)',
+      value: `${o.audit.fills} (${o.audit.buys} / ${o.audit.sells}; ${o.audit.winningSells} / ${o.audit.losingSells})`,
+    },
+    {
+      label: 'cycle duration p50 / p95 / p99',
+      value: `${percentile(durations, 50)} / ${percentile(durations, 95)} / ${percentile(durations, 99)} ms`,
+    },
+    { label: 'schedule lag p50 / max', value: `${percentile(lagsMs(o), 50)} / ${percentile(lagsMs(o), 100)} ms` },
+    { label: 'activity retries', value: o.children.reduce((s, c) => s + c.retries, 0) },
+    {
+      label: 'bot runs (continue-as-new)',
+      value: `${runs.length} runs, ${runs.filter((r) => r.continuedAsNew).length} continued as new`,
+    },
+    {
+      label: 'bot workflow history per cycle',
+      value: started ? `${round(botEvents / started)} events, ${round(botBytes / started / 1024, 2)} KB` : 'n/a',
+    },
+    {
+      label: 'cycle child history (mean, max)',
+      value: o.children.length
+        ? `${round(avg(childEvents))} events, ${round(avg(childBytes)! / 1024, 2)} KB (max ${Math.max(...childEvents)} events, ${round(Math.max(...childBytes) / 1024, 2)} KB)`
+        : 'n/a',
+    },
+    {
+      label: 'Alpha Vantage requests per symbol per day (extrapolated)',
+      value:
+        [...perSymbol.entries()]
+          .sort()
+          .map(([s, n]) => `${s} ${Math.round(n / runDays)}`)
+          .join(', ') || 'none',
+    },
+  ];
+}
+
+const perMinute = (t: number) => Math.floor(t / 60_000) * 60_000;
+
+function bucketed<T>(items: T[], at: (t: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const it of items) {
+    const k = perMinute(at(it));
+    m.set(k, [...(m.get(k) ?? []), it]);
+  }
+  return new Map([...m.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+export function charts(o: SoakObservations): ChartSpec[] {
+  const names = [...new Set(o.samples.map((s) => s.name))].sort();
+  const nodeNames = names.filter((n) => n !== 'temporal' && n !== 'postgres');
+  const done = cyclesOf(o).filter((c) => c.outcome === 'completed' && c.closedAtMs !== null);
+  const durations = o.children.filter((c) => c.closedAtMs !== null);
+  const byMinute = bucketed(durations, (c) => c.closedAtMs!);
+  const lagByMinute = bucketed(
+    cyclesOf(o).filter((c) => c.startedAtMs !== null),
+    (c) => c.startedAtMs!,
+  );
+  const pct = (p: number) =>
+    [...byMinute.entries()].map(
+      ([t, cs]) =>
+        [
+          t,
+          percentile(
+            cs.map((c) => c.closedAtMs! - c.startedAtMs),
+            p,
+          ),
+        ] as [number, number | null],
+    );
+  const lagPct = (p: number) =>
+    [...lagByMinute.entries()].map(
+      ([t, cs]) =>
+        [
+          t,
+          percentile(
+            cs.map((c) => c.startedAtMs! - c.dueAtMs),
+            p,
+          ),
+        ] as [number, number | null],
+    );
+  const botIds = [...new Set(o.equity.map((e) => e.botId))];
+  return [
+    {
+      id: 'rss',
+      title: 'RSS per process',
+      kind: 'line',
+      yName: 'MB',
+      xKind: 'time',
+      series: names.map((n) => ({
+        name: n,
+        points: o.samples
+          .filter((s) => s.name === n)
+          .map((s) => [s.at, round(s.rssBytes / MB)] as [number, number | null]),
+      })),
+    },
+    {
+      id: 'heap',
+      title: 'V8 heap used per node process',
+      kind: 'line',
+      yName: 'MB',
+      xKind: 'time',
+      series: nodeNames.map((n) => ({
+        name: n,
+        points: o.samples
+          .filter((s) => s.name === n && typeof s.heapUsed === 'number')
+          .map((s) => [s.at, round(s.heapUsed! / MB)] as [number, number | null]),
+      })),
+    },
+    {
+      id: 'cycles',
+      title: 'Cycles completed per minute',
+      kind: 'bar',
+      yName: 'cycles',
+      xKind: 'time',
+      series: [
+        {
+          name: 'cycles',
+          points: [...bucketed(done, (c) => c.closedAtMs!).entries()].map(([t, cs]) => [t, cs.length]),
+        },
+      ],
+    },
+    {
+      id: 'latency',
+      title: 'Cycle duration (child started -> completed), per minute',
+      kind: 'line',
+      yName: 'ms',
+      xKind: 'time',
+      yFromZero: true,
+      series: [50, 95, 99].map((p) => ({ name: `p${p}`, points: pct(p) })),
+    },
+    {
+      id: 'lag',
+      title: 'Schedule lag (slot due -> cycle started), per minute',
+      kind: 'line',
+      yName: 'ms',
+      xKind: 'time',
+      yFromZero: true,
+      series: [50, 99, 100].map((p) => ({ name: p === 100 ? 'max' : `p${p}`, points: lagPct(p) })),
+    },
+    {
+      id: 'equity',
+      title: 'Equity per bot',
+      kind: 'line',
+      yName: 'USD',
+      xKind: 'time',
+      series: botIds.map((id) => ({
+        name: id,
+        points: o.equity.filter((e) => e.botId === id).map((e) => [e.at, e.equity] as [number, number | null]),
+      })),
+    },
+  ];
+}

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+
+// `npm run soak -- --minutes M --bots N --interval 5s [--workers W] [--out DIR]`: every option checked, every
+// mistake named.
+
+export const SOAK_USAGE = `npm run soak -- [options]
+
+Runs a fleet of bots on the production topology (a Temporal dev server, a Postgres, the API and W workers as
+separate processes, with the Alpha Vantage stand-in), samples every process, then reads what happened from
+the workflow histories and the ledger, and writes report.json and report.html with a verdict.
+
+  --minutes <m>     how long the fleet trades (default 3; a fraction is allowed: 0.5)
+  --bots <n>        bots, cycling through strategies and symbols (default 5, at most 500)
+  --interval <d>    each bot's cadence: 5s, 1m, or plain seconds (default 5s, at least 1s)
+  --workers <w>     worker processes (default 2, at most 16)
+  --out <dir>       where report.json, report.html and the run's logs go (default reports/soak-<UTC time>)
+  --warmup <m>      minutes left out of the memory slopes (default: the first 20 % of the run)
+  --help            this text
+
+Exit code: 0 when the verdict passes (slopes need 20 minutes of data; shorter runs report them as n/a),
+1 when any criterion fails, 2 on a bad option.
+
+Example: npm run soak -- --minutes 30 --bots 20 --interval 5s --out docs/soak/30min`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface SoakArgs {
+  minutes: number;
+  bots: number;
+  intervalSeconds: number;
+  workers: number;
+  out?: string;
+  warmupMinutes?: number;
+}
+
+function positive(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  opts: { integer?: boolean; max?: number },
+) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (opts.integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `${flag} must be a positive ${opts.integer ? 'whole ' : ''}number, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (opts.max !== undefined && n > opts.max) throw new UsageError(`${flag} must be at most ${opts.max}, got ${n}`);
+  return n;
+}
+
+/** 5s, 2m, 1.5, 500ms: to seconds. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} must be a duration such as 5s, 1m or 10, got ${JSON.stringify(value)}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** null for --help. */
+export function parseSoakArgs(argv: string[]): SoakArgs | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        minutes: { type: 'string' },
+        bots: { type: 'string' },
+        interval: { type: 'string' },
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        warmup: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return null;
+  const str = (k: string) => values[k] as string | undefined;
+  const intervalSeconds = str('interval') === undefined ? 5 : parseDuration(str('interval')!, '--interval');
+  if (intervalSeconds < 1) throw new UsageError(`--interval must be at least 1s, got ${intervalSeconds}s`);
+  const minutes = positive(str('minutes'), '--minutes', 3, { max: 24 * 60 });
+  const warmup = str('warmup') === undefined ? undefined : positive(str('warmup'), '--warmup', 0, {});
+  if (warmup !== undefined && warmup >= minutes) {
+    throw new UsageError(`--warmup (${warmup} min) must be shorter than --minutes (${minutes})`);
+  }
+  if (str('out') !== undefined && str('out')!.trim() === '') throw new UsageError('--out must name a directory');
+  return {
+    minutes,
+    bots: positive(str('bots'), '--bots', 5, { integer: true, max: 500 }),
+    intervalSeconds,
+    workers: positive(str('workers'), '--workers', 2, { integer: true, max: 16 }),
+    ...(str('out') ? { out: str('out') } : {}),
+    ...(warmup !== undefined ? { warmupMinutes: warmup } : {}),
+  };
+}

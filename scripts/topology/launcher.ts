@@ -1,0 +1,222 @@
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type FakeAlphaVantage,
+  type FakeAlphaVantageOptions,
+  startFakeAlphaVantage,
+} from '../../tests/support/fakeAlphaVantage';
+import { startGuardian } from './guardian';
+import { buildDist, childEnv } from './nodeProcess';
+import { addWorker, killApi, killWorker, startApi, startWorker, stopWorker } from './nodeRoles';
+import { type Exit, startTimeOf } from './ownedProcess';
+import { Parts, type PartsConfig, type ProcessInfo } from './parts';
+import { freePorts } from './ports';
+import { postgresUrl } from './postgresProcess';
+import { type ProcessSample, sampleAll } from './sampler';
+import {
+  crashPostgres,
+  initOwnedPostgres,
+  killTemporal,
+  signalPostgres,
+  startPostgres,
+  startTemporal,
+} from './serviceControls';
+import { installExitHooks, teardown, type TeardownReport } from './teardown';
+import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
+
+// ONE launcher of the production topology, as separate OS processes: a Temporal dev server, a Postgres, the
+// API and N workers (compiled entry points), with the Alpha Vantage stand-in inside this process. A soak test,
+// a benchmark and a chaos campaign share it: every pid is known and sampled, every log is a file under the run
+// directory, the chaos controls kill and restart each part, and stop() leaves no process and no port behind.
+
+export type { ProcessInfo } from './parts';
+export type { ProcessSample } from './sampler';
+export type { Exit } from './ownedProcess';
+export type { TeardownReport } from './teardown';
+export type { PriceWander } from '../../tests/support/fakeAlphaVantage';
+
+export interface TopologyOptions {
+  /** Default: a fresh directory under os.tmpdir() (the `postgres` user must be able to enter every parent). */
+  runDir?: string;
+  /** Default: our own dev server. An address: the caller's server, never killed. */
+  temporal?: { address: string } | { devServer: { dynamicConfig?: DynamicConfig; ui?: boolean } };
+  /** Default 'embedded': our own Postgres. A URL: the caller's database, never touched. */
+  database?: { url: string } | 'embedded';
+  /** Extra `-c` settings for our own Postgres, e.g. { max_connections: '300' } for many workers. */
+  postgresSettings?: Record<string, string>;
+  /** Default 2. */
+  workers?: number;
+  /** On top of what the launcher sets, for the API and the workers (TTLs, task queue, shutdown grace...). */
+  env?: Record<string, string>;
+  fakeAlphaVantage?: FakeAlphaVantageOptions;
+  /** Default true: compile dist/ first. False when the caller already did. */
+  build?: boolean;
+  /** Default true: SIGINT, SIGTERM and uncaught exceptions stop the topology and exit. */
+  handleSignals?: boolean;
+  /** Every launcher.log line, as it is written. */
+  log?: (line: string) => void;
+}
+
+export interface Topology {
+  runDir: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  databaseUrl: string;
+  apiUrl: string;
+  /** The stand-in for Alpha Vantage: `.requests`, `respondWith`, `queue`. */
+  alphaVantage: FakeAlphaVantage;
+  /** How long launchTopology took, build included. */
+  startupMs: number;
+  processes(): ProcessInfo[];
+  sampleProcesses(): Promise<ProcessSample[]>;
+  killWorker(i: number, signal?: NodeJS.Signals): Promise<Exit>;
+  /** Restarts slot i with a new pid; resolves with it once the worker polls its task queue. */
+  startWorker(i: number): Promise<number>;
+  /** Starts one more worker; resolves with its slot. */
+  addWorker(): Promise<number>;
+  /** SIGTERM, waits for the exit (SIGKILL past the shutdown grace); resolves with the exit code. */
+  stopWorker(i: number): Promise<number | null>;
+  killApi(signal?: NodeJS.Signals): Promise<Exit>;
+  startApi(): Promise<number>;
+  killTemporal(): Promise<Exit>;
+  startTemporal(): Promise<number>;
+  crashPostgres(): Promise<Exit>;
+  startPostgres(): Promise<number>;
+  /** SIGSTOP / SIGCONT to the postmaster and all its children; resolve with the pids signalled. */
+  pausePostgres(): Promise<number[]>;
+  resumePostgres(): Promise<number[]>;
+  removeSignalHandlers(): void;
+  /** Idempotent. */
+  stop(): Promise<TeardownReport>;
+}
+
+function prepareRunDir(given: string | undefined): string {
+  const runDir = given ? path.resolve(given) : mkdtempSync(path.join(os.tmpdir(), 'ooda-topology-'));
+  mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+  // As root, Postgres runs as the `postgres` user, which must be able to enter the run dir.
+  chmodSync(runDir, 0o755);
+  return runDir;
+}
+
+function buildOnce(parts: Parts): Promise<void> {
+  return parts.timed(
+    'build',
+    () => buildDist((line) => parts.log(line)),
+    () => 'dist/ ready',
+  );
+}
+
+export async function launchTopology(options: TopologyOptions = {}): Promise<Topology> {
+  const started = Date.now();
+  const runDir = prepareRunDir(options.runDir);
+  const temporalOption = options.temporal ?? { devServer: {} };
+  const ownTemporal = 'devServer' in temporalOption ? temporalOption.devServer : undefined;
+  const database = options.database ?? 'embedded';
+  const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort] = await freePorts(6);
+  const alphaVantage = await startFakeAlphaVantage(options.fakeAlphaVantage);
+
+  const temporalAddress = 'address' in temporalOption ? temporalOption.address : `127.0.0.1:${temporalPort}`;
+  const databaseUrl = database === 'embedded' ? postgresUrl(pgPort) : database.url;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const withUi = ownTemporal !== undefined && ownTemporal.ui !== false;
+  const appEnv = childEnv({
+    TEMPORAL_ADDRESS: temporalAddress,
+    DATABASE_URL: databaseUrl,
+    ALPHAVANTAGE_API_KEY: 'local',
+    ALPHAVANTAGE_BASE_URL: alphaVantage.url,
+    ...options.env,
+  });
+  const graceSeconds = Number(appEnv.WORKER_SHUTDOWN_GRACE_SECONDS ?? 20);
+  const config: PartsConfig = {
+    runDir,
+    apiUrl,
+    apiPort,
+    appEnv,
+    // The worker's own grace for running activities, plus time to close its connections.
+    workerGraceMs: (Number.isFinite(graceSeconds) ? graceSeconds : 20) * 1000 + 10_000,
+    log: options.log,
+    guardian: startGuardian(),
+    postgres:
+      database === 'embedded'
+        ? {
+            dataDir: path.join(runDir, 'postgres'),
+            socketDir: path.join(runDir, 'pg-socket'),
+            port: pgPort,
+            logFile: path.join(runDir, 'logs', 'postgres.log'),
+            settings: options.postgresSettings,
+          }
+        : undefined,
+    temporal: ownTemporal && {
+      port: temporalPort,
+      uiPort: withUi ? uiPort : undefined,
+      httpPort,
+      metricsPort,
+      dbFile: path.join(runDir, 'temporal', 'dev.db'),
+      dynamicConfig: ownTemporal.dynamicConfig ?? DEFAULT_DYNAMIC_CONFIG,
+      logFile: path.join(runDir, 'logs', 'temporal.log'),
+      cwd: runDir,
+    },
+  };
+  const parts = new Parts(config);
+  parts.pids.set(config.guardian.pid, startTimeOf(config.guardian.pid));
+  const ownPorts = [
+    Number(new URL(alphaVantage.url).port),
+    apiPort,
+    ...(config.postgres ? [pgPort] : []),
+    ...(config.temporal ? [temporalPort, httpPort, metricsPort] : []),
+    ...(withUi ? [uiPort] : []),
+  ];
+  for (const port of ownPorts) parts.ports.add(port);
+  parts.log(`launching in ${runDir} (temporal ${temporalAddress}, postgres ${databaseUrl}, api ${apiUrl})`);
+
+  let stopping: Promise<TeardownReport> | undefined;
+  const stop = (): Promise<TeardownReport> => (stopping ??= teardown(parts, alphaVantage).finally(unhook));
+  const unhook: () => void = options.handleSignals === false ? () => undefined : installExitHooks(parts, stop);
+  try {
+    // Every start settles before a failure tears down, so nothing is left half-started.
+    const settle = async (starts: Promise<unknown>[]) => {
+      for (const s of await Promise.allSettled(starts)) if (s.status === 'rejected') throw s.reason;
+    };
+    await settle([
+      options.build === false ? Promise.resolve() : buildOnce(parts),
+      config.postgres ? initOwnedPostgres(parts).then(() => startPostgres(parts)) : Promise.resolve(),
+      config.temporal ? startTemporal(parts) : waitForTemporal(temporalAddress),
+    ]);
+    // All at once: migrations wait for each other (src/db/migrate.ts).
+    await settle([startApi(parts), ...Array.from({ length: options.workers ?? 2 }, (_, i) => startWorker(parts, i))]);
+  } catch (err) {
+    parts.log(`launch failed: ${(err as Error).message.split('\n')[0]}`);
+    await stop();
+    throw err;
+  }
+  const startupMs = Date.now() - started;
+  const pids = parts.processes().map((p) => `${p.name}=${p.pid}`);
+  parts.log(`topology up in ${startupMs} ms: ${pids.join(' ')}`);
+
+  return {
+    runDir,
+    temporalAddress,
+    temporalUiUrl: withUi ? `http://127.0.0.1:${uiPort}` : undefined,
+    databaseUrl,
+    apiUrl,
+    alphaVantage,
+    startupMs,
+    processes: () => parts.processes(),
+    sampleProcesses: () => sampleAll(parts.all()),
+    killWorker: (i, sig) => killWorker(parts, i, sig),
+    startWorker: (i) => startWorker(parts, i),
+    addWorker: () => addWorker(parts),
+    stopWorker: (i) => stopWorker(parts, i),
+    killApi: (sig) => killApi(parts, sig),
+    startApi: () => startApi(parts),
+    killTemporal: () => killTemporal(parts),
+    startTemporal: () => startTemporal(parts),
+    crashPostgres: () => crashPostgres(parts),
+    startPostgres: () => startPostgres(parts),
+    pausePostgres: () => signalPostgres(parts, 'SIGSTOP'),
+    resumePostgres: () => signalPostgres(parts, 'SIGCONT'),
+    removeSignalHandlers: () => unhook(),
+    stop,
+  };
+}

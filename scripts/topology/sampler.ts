@@ -1,0 +1,61 @@
+import pidusage from 'pidusage';
+import { requestStats } from './nodeProcess';
+import { isAlive, type OwnedProcess, type RoleName } from './ownedProcess';
+import { postgresFamily } from './postgresProcess';
+
+// One resource sample per live process: RSS and CPU from the OS (pidusage), and for the app's node processes
+// the V8 heap, which only the process itself can report (over IPC).
+
+export interface ProcessSample {
+  name: RoleName;
+  pid: number;
+  /** ms since the epoch. */
+  at: number;
+  /** For Postgres: the postmaster and all its children, summed (each backend is its own process). */
+  rssBytes: number;
+  /** Percent of one core since the previous sample of the same pids (pidusage), summed like rssBytes. */
+  cpuPercent: number;
+  /** Every pid summed into this sample. */
+  pids: number[];
+  /** Node processes only; null when the IPC request timed out. */
+  heapUsed?: number | null;
+  heapTotal?: number | null;
+}
+
+async function usage(pids: number[]): Promise<{ rssBytes: number; cpuPercent: number; pids: number[] }> {
+  // A backend can exit between listing and sampling; pidusage then fails the whole batch, so sample one by one.
+  const stats = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
+  const ok = stats.flatMap((s, i) => (s.status === 'fulfilled' ? [{ pid: pids[i], stat: s.value }] : []));
+  return {
+    rssBytes: ok.reduce((sum, s) => sum + s.stat.memory, 0),
+    cpuPercent: ok.reduce((sum, s) => sum + s.stat.cpu, 0),
+    pids: ok.map((s) => s.pid),
+  };
+}
+
+export async function sampleProcess(p: OwnedProcess): Promise<ProcessSample | null> {
+  if (p.exit || !isAlive(p.pid)) return null;
+  const at = Date.now();
+  const isNode = p.name === 'api' || p.name.startsWith('worker-');
+  const [os, stats] = await Promise.all([
+    usage(p.name === 'postgres' ? postgresFamily(p.pid) : [p.pid]),
+    isNode ? requestStats(p) : Promise.resolve(null),
+  ]);
+  if (os.pids.length === 0) return null;
+  const sample: ProcessSample = { name: p.name, pid: p.pid, at, ...os };
+  if (isNode) {
+    sample.heapUsed = stats?.heapUsed ?? null;
+    sample.heapTotal = stats?.heapTotal ?? null;
+  }
+  return sample;
+}
+
+export async function sampleAll(processes: OwnedProcess[]): Promise<ProcessSample[]> {
+  const samples = await Promise.all(processes.map(sampleProcess));
+  return samples.filter((s): s is ProcessSample => s !== null);
+}
+
+/** pidusage keeps per-pid history behind a timer: drop it when the run ends. */
+export function clearSamplerHistory(): void {
+  pidusage.clear();
+}

@@ -1,0 +1,91 @@
+import type { Exit } from './ownedProcess';
+import { describeExit, ownedSpec, type Parts } from './parts';
+import { ensureDatabase, initPostgres, signalFamily, spawnPostmaster, waitForPostmaster } from './postgresProcess';
+import { spawnDevServer, temporalCliPath, waitForDevServer } from './temporalProcess';
+
+// Starting, crashing, pausing and restarting the services the launcher owns: Postgres and the Temporal dev
+// server. A restart reuses the same data directory, SQLite file and ports, so clients reconnect to the same
+// addresses and find their data. Services the caller gave are never touched.
+
+/** initdb, once per run dir. */
+export async function initOwnedPostgres(parts: Parts): Promise<void> {
+  const spec = ownedSpec(parts.config.postgres, 'Postgres');
+  return parts.timed(
+    'initdb',
+    () => Promise.resolve(initPostgres(spec)),
+    () => `cluster in ${spec.dataDir}`,
+  );
+}
+
+export async function startPostgres(parts: Parts): Promise<number> {
+  const spec = ownedSpec(parts.config.postgres, 'Postgres');
+  parts.assertStopped(parts.postgres, 'postgres');
+  return parts.timed(
+    'startPostgres',
+    async () => {
+      const postmaster = (parts.postgres = parts.adopt(() => spawnPostmaster(spec)));
+      await waitForPostmaster(postmaster, spec.port);
+      await ensureDatabase(spec.port);
+      parts.notePostgresFamily();
+      parts.notePorts(postmaster);
+      return postmaster.pid;
+    },
+    (pid) => `postmaster pid ${pid} accepts connections`,
+  );
+}
+
+function runningPostgres(parts: Parts) {
+  ownedSpec(parts.config.postgres, 'Postgres');
+  if (!parts.postgres || parts.postgres.exit) throw new Error('postgres is not running');
+  return parts.postgres;
+}
+
+/** SIGQUIT to the postmaster: an immediate shutdown, as in a crash; the next start runs crash recovery. */
+export async function crashPostgres(parts: Parts): Promise<Exit> {
+  const postmaster = runningPostgres(parts);
+  const family = parts.notePostgresFamily();
+  return parts.timed(
+    'crashPostgres',
+    async () => {
+      const exit = await parts.kill(postmaster, 'postgres', 'SIGQUIT', 15_000);
+      await parts.reapPostgresFamily(postmaster.pid, family);
+      return exit;
+    },
+    describeExit,
+  );
+}
+
+/** SIGSTOP (pause) or SIGCONT (resume) to the postmaster and all its children; resolves with the pids. */
+export async function signalPostgres(parts: Parts, sig: 'SIGSTOP' | 'SIGCONT'): Promise<number[]> {
+  const postmaster = runningPostgres(parts);
+  parts.notePostgresFamily();
+  const action = sig === 'SIGSTOP' ? 'pausePostgres' : 'resumePostgres';
+  return parts.timed(
+    action,
+    () => Promise.resolve(signalFamily(postmaster.pid, sig)),
+    (pids) => `${sig} to ${pids.length} pids (${pids.join(', ')})`,
+  );
+}
+
+/** Same SQLite file and ports as before, so bots and their histories survive a kill. */
+export async function startTemporal(parts: Parts): Promise<number> {
+  const spec = ownedSpec(parts.config.temporal, 'Temporal');
+  parts.assertStopped(parts.temporal, 'temporal');
+  const cliPath = await temporalCliPath();
+  return parts.timed(
+    'startTemporal',
+    async () => {
+      const server = (parts.temporal = parts.adopt(() => spawnDevServer(spec, cliPath)));
+      await waitForDevServer(server, spec.port);
+      parts.notePorts(server);
+      return server.pid;
+    },
+    (pid) => `dev server pid ${pid} answers`,
+  );
+}
+
+export async function killTemporal(parts: Parts): Promise<Exit> {
+  ownedSpec(parts.config.temporal, 'Temporal');
+  const server = parts.temporal;
+  return parts.timed('killTemporal', () => parts.kill(server, 'temporal', 'SIGKILL', 0), describeExit);
+}

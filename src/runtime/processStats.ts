@@ -1,0 +1,46 @@
+// When a launcher (scripts/topology) spawns the worker or the API with an IPC channel, it asks for heap figures
+// that only the process itself can read, and the channel tells the child when its launcher is gone.
+
+/** What the launcher sends. */
+export interface StatsRequest {
+  type: 'stats?';
+}
+
+/** What the child answers, from process.memoryUsage(); bytes, `at` in ms since the epoch. */
+export interface StatsReport {
+  type: 'stats';
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  at: number;
+}
+
+export function isStatsRequest(message: unknown): message is StatsRequest {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stats?';
+}
+
+export function isStatsReport(message: unknown): message is StatsReport {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stats';
+}
+
+/** By default a child whose launcher died stops exactly as on SIGTERM: through the handler onShutdown installed. */
+const raiseSigterm = () => void process.kill(process.pid, 'SIGTERM');
+
+/**
+ * Answers `{ type: 'stats?' }` over the IPC channel, when there is one (no-op otherwise). The channel never
+ * keeps the process alive, and its 'disconnect' (the parent died or let go) calls `onParentGone`.
+ */
+export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): void {
+  if (!process.send) return;
+  process.on('message', (message: unknown) => {
+    if (!isStatsRequest(message) || !process.connected) return;
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now() };
+    // A callback, so a channel that closed meanwhile drops the answer instead of raising an 'error' event.
+    process.send?.(report, undefined, {}, () => undefined);
+  });
+  process.on('disconnect', opts.onParentGone ?? raiseSigterm);
+  // Listening for 'message' refs the channel; an explicit unref wins over that, so shutdown is never held up.
+  process.channel?.unref();
+}
