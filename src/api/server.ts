@@ -41,6 +41,8 @@ export function createApp(ctx: BotsContext): express.Express {
   return app;
 }
 
+const DRAIN_MS = 10_000;
+
 /** Starts the real HTTP server; port 0 picks a free port (tests). */
 export async function startApiServer(ctx: BotsContext, host: string, port: number): Promise<ApiServer> {
   const app = createApp(ctx);
@@ -51,10 +53,16 @@ export async function startApiServer(ctx: BotsContext, host: string, port: numbe
   return {
     url: `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
     server,
+    // Drains: no new connections, idle keep-alive sockets close now, requests in flight finish (every Temporal
+    // call has a 5 s deadline); whatever is still open after DRAIN_MS is cut.
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

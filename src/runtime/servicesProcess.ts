@@ -19,25 +19,42 @@ export interface ServicesReady {
 
 const log = (msg: string) => process.stderr.write(`[ooda-bot services] ${msg}\n`);
 
+let stopping = false;
+
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as ServicesRequest;
-  const [temporal, postgres] = await Promise.all([
-    request.temporal ? startDevServer({ ...request.temporal, log }) : null,
-    request.postgres
-      ? startEmbeddedPostgres({ ...request.postgres, dataDir: path.resolve(request.postgres.dataDir) })
-      : null,
-  ]);
-  let stopping = false;
+  // Stopping works from the first instant, also while the first start still builds the temporal CLI (minutes):
+  // a signal, or the app going away (stdin closes, or writing to it fails with EPIPE), aborts the build and
+  // stops whatever has started.
+  const abort = new AbortController();
+  const starting: Promise<unknown>[] = [];
+  const started: { stop(): Promise<void> }[] = [];
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.allSettled([temporal?.stop(), postgres?.stop()]);
+    abort.abort();
+    // A service still starting is stopped once it is up (Postgres cannot be cut mid-start), not left behind.
+    await Promise.allSettled(starting);
+    await Promise.allSettled(started.map((s) => s.stop()));
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   process.stdin.on('end', () => void stop());
   process.stdin.resume();
+  process.stdout.on('error', () => void stop());
+  const track = <T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<T> => {
+    const up = start.then((s) => (started.push(s), s));
+    starting.push(up);
+    return up;
+  };
+  const [temporal, postgres] = await Promise.all([
+    request.temporal ? track(startDevServer({ ...request.temporal, log, signal: abort.signal })) : null,
+    request.postgres
+      ? track(startEmbeddedPostgres({ ...request.postgres, dataDir: path.resolve(request.postgres.dataDir) }))
+      : null,
+  ]);
+  if (stopping) return;
   const ready: ServicesReady = {
     temporalAddress: temporal?.address,
     temporalUiUrl: temporal?.uiUrl,
@@ -47,6 +64,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A start cut short by a stop is not a failure: stop() exits once everything is down.
+  if (stopping) return;
   log(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -33,6 +33,8 @@ export async function findTemporalCli(opts: {
   configuredPath?: string;
   build?: boolean;
   log?: (msg: string) => void;
+  /** Aborts a build in progress (Ctrl-C during the first start): the `go` process is killed. */
+  signal?: AbortSignal;
 }): Promise<{ path?: string; source: CliSource }> {
   const log = opts.log ?? (() => undefined);
   if (opts.configuredPath) {
@@ -45,14 +47,16 @@ export async function findTemporalCli(opts: {
   if (fromPath) return { path: fromPath, source: 'PATH' };
   if (isExecutable(LOCAL_CLI)) return { path: LOCAL_CLI, source: 'local' };
   if (opts.build !== false && spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
-    await buildCli(log);
+    await buildCli(log, LOCAL_CLI, opts.signal);
     return { path: LOCAL_CLI, source: 'built' };
   }
   return { source: 'sdk-download' };
 }
 
-async function buildCli(log: (msg: string) => void): Promise<void> {
-  mkdirSync(path.dirname(LOCAL_CLI), { recursive: true });
+/** `go install` of the CLI into the directory of `target`; exported for the abort test. */
+export async function buildCli(log: (msg: string) => void, target = LOCAL_CLI, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  mkdirSync(path.dirname(target), { recursive: true });
   log(`building the temporal CLI: go install ${CLI_MODULE} (the first build takes a few minutes)...`);
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -60,14 +64,29 @@ async function buildCli(log: (msg: string) => void): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('go', ['install', CLI_MODULE], {
-        env: { ...process.env, GOBIN: path.dirname(LOCAL_CLI) },
+        env: { ...process.env, GOBIN: path.dirname(target) },
         stdio: ['ignore', 'inherit', 'inherit'],
+        // Its own process group, so an abort stops the compilers `go` started too.
+        detached: true,
       });
+      const onAbort = () => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}`))));
+      child.on('exit', (code) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) reject(new Error('the temporal CLI build was stopped'));
+        else if (code === 0) resolve();
+        else reject(new Error(`go install exited with ${code}`));
+      });
     });
   } finally {
     clearInterval(ticker);
   }
-  log(`built ${LOCAL_CLI} in ${seconds()}s`);
+  log(`built ${target} in ${seconds()}s`);
 }

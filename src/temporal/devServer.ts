@@ -36,6 +36,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   cliPath?: string;
   log?: (msg: string) => void;
+  /** Stops a first start that is still building the CLI. */
+  signal?: AbortSignal;
 }
 
 export interface DevServer {
@@ -45,7 +47,7 @@ export interface DevServer {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const cli = await findTemporalCli({ configuredPath: opts.cliPath, log: opts.log });
+  const cli = await findTemporalCli({ configuredPath: opts.cliPath, log: opts.log, signal: opts.signal });
   opts.log?.(
     cli.path
       ? `starting Temporal dev server from ${cli.path} (${cli.source})`

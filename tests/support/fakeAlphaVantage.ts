@@ -39,7 +39,13 @@ export type FakeBehaviour =
   | 'malformed-json'
   | 'empty-series'
   | 'no-articles'
+  | FakeSlowResponse
   | FakeCustomResponse;
+
+/** A normal answer, sent after a delay: a slow service, or a request still in flight when a worker stops. */
+export interface FakeSlowResponse {
+  delayMs: number;
+}
 
 /** A scripted answer: a string body is sent as-is, anything else as JSON. */
 export interface FakeCustomResponse {
@@ -95,7 +101,7 @@ const json = (body: unknown, status = 200): Answer => ({
 });
 
 function answer(
-  behaviour: Exclude<FakeBehaviour, 'hang'>,
+  behaviour: Exclude<FakeBehaviour, 'hang' | FakeSlowResponse>,
   fn: string,
   q: Params,
   now: Date,
@@ -168,9 +174,13 @@ export async function startFakeAlphaVantage(options: FakeAlphaVantageOptions = {
     requests.push({ function: fn, params, at: new Date() });
     const behaviour = queues.get(fn)?.shift() ?? defaults.get(fn) ?? 'ok';
     if (behaviour === 'hang') return; // never answer; close() cuts the socket
-    const { status, body, contentType } = answer(behaviour, fn, params, now, days, liveQuotes());
-    res.writeHead(status, { 'content-type': contentType });
-    res.end(body);
+    const slow = typeof behaviour === 'object' && 'delayMs' in behaviour ? behaviour : null;
+    const sent = slow ? 'ok' : (behaviour as Exclude<FakeBehaviour, 'hang' | FakeSlowResponse>);
+    const { status, body, contentType } = answer(sent, fn, params, now, days, liveQuotes());
+    setTimeout(() => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
+    }, slow?.delayMs ?? 0);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
