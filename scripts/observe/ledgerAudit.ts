@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { Client as PgClient } from 'pg';
+import { roundCash } from '../../src/domain/money';
 import type { CycleRecord } from './histories';
 
 // Audits the ledger against itself and against the workflow histories, never against the bots' own counters:
@@ -77,8 +78,9 @@ export async function auditLedger(
       let realized = new Decimal(0);
       let held = new Decimal(0);
       for (const f of fills.rows.filter((r) => r.bot_id === a.bot_id)) {
-        // The broker rounds the notional to the cent before it books it; so does this.
-        const notional = new Decimal(f.quantity).mul(f.price).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        // The broker books the notional rounded to the ledger's cash precision (CASH_DP); so does this. The fill's
+        // price is stored to 8 places, so the comparison below is to the cent.
+        const notional = roundCash(new Decimal(f.quantity).mul(f.price));
         cash = f.side === 'buy' ? cash.minus(notional).minus(f.fee) : cash.plus(notional).minus(f.fee);
         held = f.side === 'buy' ? held.plus(f.quantity) : held.minus(f.quantity);
         realized = realized.plus(f.realized_pnl);

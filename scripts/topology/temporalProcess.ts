@@ -2,14 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from '../../src/temporal/cli';
-import { DEV_SERVER_DYNAMIC_CONFIG, dynamicConfigArgs } from '../../src/temporal/devServer';
+import { DEV_SERVER_DYNAMIC_CONFIG, type DynamicConfig, dynamicConfigArgs } from '../../src/temporal/devServer';
 import { type OwnedProcess, spawnOwned, waitUntilReady } from './ownedProcess';
 
 // The Temporal dev server (`temporal server start-dev`), spawned directly rather than through the SDK's
 // TestWorkflowEnvironment, so that its pid is ours to SIGKILL and to sample, and a restart reuses the same
 // SQLite file and ports.
 
-export type DynamicConfig = Record<string, string | number | boolean>;
+export type { DynamicConfig };
 
 /**
  * The same dynamic config `npm start` gives its dev server (src/temporal/devServer.ts). Both keys exist in

@@ -34,7 +34,9 @@ it('finishes an Alpha Vantage request in flight when it shuts down', async () =>
     taskQueue: worker.taskQueue,
     args: [{ config }],
   });
-  await eventually(async () => (fake.requests.some((r) => r.function === 'CURRENCY_EXCHANGE_RATE') ? true : undefined));
+  await eventually(() =>
+    Promise.resolve(fake.requests.some((r) => r.function === 'CURRENCY_EXCHANGE_RATE') ? true : undefined),
+  );
   const started = Date.now();
   await worker.close();
   const tookMs = Date.now() - started;
