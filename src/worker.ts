@@ -3,6 +3,9 @@ import { createActivities, type ActivityDeps } from './activities';
 import type { WorkerTuning } from './config';
 import { marketDataQueue } from './workflows/activityOptions';
 
+/** Market-data activities one worker runs at once (below the pool's 10 connections). */
+const MARKET_DATA_CONCURRENCY = 4;
+
 export interface BotWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -44,6 +47,9 @@ export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorke
     taskQueue: marketDataQueue(opts.taskQueue),
     activities: { fetchMarketData: activities.fetchMarketData },
     maxTaskQueueActivitiesPerSecond: opts.marketDataRequestsPerSecond,
+    // Each fetch holds a pooled Postgres connection for its (symbol, kind) lock (MarketCache.underFetchLock):
+    // a few at a time leave the pool to the trading activities, and at most a request a second goes out anyway.
+    maxConcurrentActivityTaskExecutions: MARKET_DATA_CONCURRENCY,
     shutdownGraceTime: opts.shutdownGraceMs,
   });
   return { main, marketData };

@@ -141,7 +141,8 @@ export async function runFleetPoint(
   let stopRefused = await stopBots(topology.apiUrl, ids);
   if (stopRefused.length) stopRefused = await stopBots(topology.apiUrl, stopRefused);
   if (stopRefused.length) log(`fleet ${spec.bots}: ${stopRefused.length} bots still refused their stop signal`);
-  const { bots: histories, unsettled } = await readSettledBots(client, ids);
+  // An overloaded point leaves a backlog: let it drain (up to 5 minutes) so the next point starts clean.
+  const { bots: histories, unsettled } = await readSettledBots(client, ids, 300_000);
 
   let due = 0;
   let skipped = 0;

@@ -31,7 +31,8 @@ export async function readSettledBots(client: Client, botIds: readonly string[],
     for (const h of read) byId.set(h.botId, h);
     pending = read.filter((h) => h.cycles.some((c) => c.outcome === 'running')).map((h) => h.botId);
     if (pending.length === 0 || Date.now() > deadline) break;
-    await sleep(1000);
+    // Many cycles still in flight means an overloaded server: read less often while it drains.
+    await sleep(pending.length > 20 ? 5000 : 1000);
   }
   return { bots: botIds.map((id) => byId.get(id)!), unsettled: pending.length };
 }

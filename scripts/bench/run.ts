@@ -207,10 +207,11 @@ async function onTopology(
       checkpoint();
     }
     if (on('fleets')) {
+      // From the lightest load (cycles per second) to the heaviest, so an overloaded point comes after the others.
       const points = [
-        ...[...args.fleets].sort((a, b) => a - b).map((bots) => ({ bots, intervalSeconds: args.fleetIntervalSeconds })),
+        ...args.fleets.map((bots) => ({ bots, intervalSeconds: args.fleetIntervalSeconds })),
         ...(args.stress ? [args.stress] : []),
-      ];
+      ].sort((a, b) => a.bots / a.intervalSeconds - b.bots / b.intervalSeconds);
       const idleSeconds = args.quick ? 5 : 30;
       log(`fleets: the topology idle for ${idleSeconds}s first`);
       figures.idle = await measureIdle(topology, idleSeconds);

@@ -1,10 +1,10 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { DecimalString, MarketSnapshot, NewsSentiment } from '../domain/types';
-import { AlphaVantageError } from '../marketdata/alphavantage';
+import { type AlphaVantageClient, AlphaVantageError } from '../marketdata/alphavantage';
 import { type CachedMarket, DAILY } from '../marketdata/cache';
-import { instrumentOf } from '../marketdata/instrument';
+import { type Instrument, instrumentOf } from '../marketdata/instrument';
 import { historyOf } from '../trading/strategies';
-import type { ActivityDeps, StrategyConfig } from './deps';
+import type { ActivityDeps, MarketDataTtl, StrategyConfig } from './deps';
 
 export type MarketDataKind = 'price' | 'candles' | 'sentiment';
 
@@ -27,10 +27,14 @@ export interface CachePlan {
   stale: MarketDataKind[];
 }
 
-export type FetchedMarketData =
+export type FetchedMarketData = (
   | { kind: 'price'; price: string; asOf: string }
   | { kind: 'candles'; closes: DecimalString[] }
-  | { kind: 'sentiment'; sentiment: NewsSentiment };
+  | { kind: 'sentiment'; sentiment: NewsSentiment }
+) & {
+  /** Set when another cycle's request, stored moments before, answered this one: no request was sent. */
+  servedFromCache?: true;
+};
 
 const ageSeconds = (iso: string | null | undefined, now: Date) =>
   iso ? (now.getTime() - Date.parse(iso)) / 1000 : Number.POSITIVE_INFINITY;
@@ -48,8 +52,8 @@ export function makeMarketDataActivities({
       const history = historyOf(input.strategy);
       const cached = await marketCache.newest(input.symbol, instrumentOf(input.symbol).newsTicker, history);
       const stale: MarketDataKind[] = [];
-      if (ageSeconds(cached.price?.fetchedAt, at) > marketDataTtl.priceSeconds) stale.push('price');
-      if (ageSeconds(cached.candlesFetchedAt, at) > marketDataTtl.candlesSeconds) stale.push('candles');
+      if (!fresh(cached, 'price', at, marketDataTtl)) stale.push('price');
+      if (!fresh(cached, 'candles', at, marketDataTtl)) stale.push('candles');
       // Sentiment is optional: after a failure it waits out its TTL like a success would, sparing the quota.
       const sentimentAsked = Math.min(
         ageSeconds(cached.sentiment?.fetchedAt, at),
@@ -92,45 +96,89 @@ export function makeMarketDataActivities({
         );
       }
       const inst = instrumentOf(input.symbol);
-      const at = now();
-      try {
-        if (input.kind === 'price') {
-          if (inst.kind === 'crypto') {
-            const rate = await alphaVantage.exchangeRate(inst.base, inst.quote);
-            await marketCache.storePrice(input.symbol, rate.price, rate.asOf, at);
-            return { kind: 'price', price: rate.price, asOf: rate.asOf };
-          }
-          const bars = await alphaVantage.equityIntraday(inst.base, '5min');
-          const last = bars[bars.length - 1];
-          await marketCache.storePrice(input.symbol, last.close, last.time, at);
-          return { kind: 'price', price: last.close, asOf: last.time };
-        }
-        if (input.kind === 'candles') {
-          const candles =
-            inst.kind === 'crypto'
-              ? await alphaVantage.cryptoDaily(inst.base, inst.quote)
-              : await alphaVantage.equityDaily(inst.base);
-          await marketCache.storeCandles(input.symbol, DAILY, candles, at);
-          // The service may send years of rows: all are cached, the strategy's history goes into workflow history.
-          return { kind: 'candles', closes: candles.slice(-historyOf(input.strategy)).map((c) => c.close) };
-        }
-        const sentiment = await alphaVantage.newsSentiment(inst.newsTicker);
-        await marketCache.storeSentiment(inst.newsTicker, sentiment, at);
-        return { kind: 'sentiment', sentiment };
-      } catch (err) {
-        await marketCache.recordFailure(input.symbol, input.kind, (err as Error).message, at).catch(() => undefined);
-        if (err instanceof AlphaVantageError) {
-          throw ApplicationFailure.create({
-            message: err.message,
-            type: `AlphaVantage.${err.kind}`,
-            nonRetryable: !err.retryable,
-            nextRetryDelay: err.retryAfterMs,
+      return marketCache.underFetchLock(input.symbol, input.kind, async () => {
+        // Bots on one symbol find it stale together: the first request is stored while the others wait for the
+        // lock, and they are served that copy, sparing the daily quota.
+        const cached = await marketCache.newest(input.symbol, inst.newsTicker, historyOf(input.strategy));
+        const served = fetchedFromCache(cached, input.kind, now(), marketDataTtl);
+        if (served) {
+          log.info('served from the cache, fetched by another cycle moments ago', {
+            symbol: input.symbol,
+            kind: input.kind,
           });
+          return served;
         }
-        throw err;
-      }
+        return requestAlphaVantage(alphaVantage, input, inst);
+      });
     },
   };
+
+  async function requestAlphaVantage(
+    alphaVantage: AlphaVantageClient,
+    input: MarketDataRequest & { kind: MarketDataKind },
+    inst: Instrument,
+  ): Promise<FetchedMarketData> {
+    const at = now();
+    try {
+      if (input.kind === 'price') {
+        if (inst.kind === 'crypto') {
+          const rate = await alphaVantage.exchangeRate(inst.base, inst.quote);
+          await marketCache.storePrice(input.symbol, rate.price, rate.asOf, at);
+          return { kind: 'price', price: rate.price, asOf: rate.asOf };
+        }
+        const bars = await alphaVantage.equityIntraday(inst.base, '5min');
+        const last = bars[bars.length - 1];
+        await marketCache.storePrice(input.symbol, last.close, last.time, at);
+        return { kind: 'price', price: last.close, asOf: last.time };
+      }
+      if (input.kind === 'candles') {
+        const candles =
+          inst.kind === 'crypto'
+            ? await alphaVantage.cryptoDaily(inst.base, inst.quote)
+            : await alphaVantage.equityDaily(inst.base);
+        await marketCache.storeCandles(input.symbol, DAILY, candles, at);
+        // The service may send years of rows: all are cached, the strategy's history goes into workflow history.
+        return { kind: 'candles', closes: candles.slice(-historyOf(input.strategy)).map((c) => c.close) };
+      }
+      const sentiment = await alphaVantage.newsSentiment(inst.newsTicker);
+      await marketCache.storeSentiment(inst.newsTicker, sentiment, at);
+      return { kind: 'sentiment', sentiment };
+    } catch (err) {
+      await marketCache.recordFailure(input.symbol, input.kind, (err as Error).message, at).catch(() => undefined);
+      if (err instanceof AlphaVantageError) {
+        throw ApplicationFailure.create({
+          message: err.message,
+          type: `AlphaVantage.${err.kind}`,
+          nonRetryable: !err.retryable,
+          nextRetryDelay: err.retryAfterMs,
+        });
+      }
+      throw err;
+    }
+  }
+}
+
+/** Whether the cached copy of `kind` was fetched within its TTL (a failed request does not count here). */
+function fresh(cached: CachedMarket, kind: 'price' | 'candles' | 'sentiment', at: Date, ttl: MarketDataTtl): boolean {
+  if (kind === 'price') return ageSeconds(cached.price?.fetchedAt, at) <= ttl.priceSeconds;
+  if (kind === 'candles')
+    return cached.candles.length > 0 && ageSeconds(cached.candlesFetchedAt, at) <= ttl.candlesSeconds;
+  return ageSeconds(cached.sentiment?.fetchedAt, at) <= ttl.sentimentSeconds;
+}
+
+/** The cached copy of `kind` as a fetch returns it, when it is fresh; null when a request is needed. */
+function fetchedFromCache(
+  cached: CachedMarket,
+  kind: MarketDataKind,
+  at: Date,
+  ttl: MarketDataTtl,
+): FetchedMarketData | null {
+  if (!fresh(cached, kind, at, ttl)) return null;
+  const servedFromCache = true;
+  if (kind === 'price') return { kind, price: cached.price!.price, asOf: cached.price!.asOf, servedFromCache };
+  if (kind === 'candles') return { kind, closes: cached.candles.map((c) => c.close), servedFromCache };
+  const s = cached.sentiment!;
+  return { kind, sentiment: { score: s.score, articles: s.articles, label: s.label }, servedFromCache };
 }
 
 function observationOf(cached: CachedMarket): CachedObservation {

@@ -28,8 +28,50 @@ export const DAILY = '1d';
 /** The most candles a cycle may read: above every strategy's longest history (RSI(200) reads 1001). */
 export const HISTORY_ROWS = 1024;
 
+/** How long a fetch waits for another worker's request of the same data before it asks Alpha Vantage itself. */
+export const FETCH_LOCK_WAIT_MS = 10_000;
+
 export class MarketCache {
   constructor(private readonly pool: Pool) {}
+
+  /**
+   * Runs `fetch` holding a lock on (symbol, kind) across every worker, so bots that find the same data stale at
+   * the same moment send one request: the others wait, then find it fresh in the cache. A lock held longer than
+   * `waitMs` (a hung request) is not waited out: the caller fetches anyway, an extra request over a stalled cycle.
+   * The lock is a transaction-scoped advisory lock: a worker that dies releases it with its connection.
+   */
+  async underFetchLock<T>(
+    symbol: string,
+    kind: string,
+    fetch: () => Promise<T>,
+    waitMs = FETCH_LOCK_WAIT_MS,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    let locked = false;
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(waitMs))}ms`]);
+      try {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`market-fetch:${symbol}:${kind}`]);
+        locked = true;
+      } catch (err) {
+        // 55P03 lock_not_available: the holder is slow (a hung request); fetch without the lock.
+        if ((err as { code?: string }).code !== '55P03') throw err;
+        await client.query('ROLLBACK');
+      }
+    } catch (err) {
+      broken = err as Error;
+      client.release(broken);
+      throw err;
+    }
+    try {
+      return await fetch();
+    } finally {
+      if (locked) await client.query('COMMIT').catch((err: Error) => (broken = err));
+      client.release(broken);
+    }
+  }
 
   async storeCandles(symbol: string, interval: string, candles: Candle[], fetchedAt: Date): Promise<void> {
     if (candles.length === 0) return;

@@ -7,8 +7,10 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
+  setDefaultSignalHandler,
   setHandler,
   upsertMemo,
   workflowInfo,
@@ -31,6 +33,9 @@ import {
   statusQuery,
   stopSignal,
 } from './messages';
+
+/** Buffered signals applied in the order sent (docs/workflow-changes.md). */
+const SIGNALS_IN_ORDER_PATCH = 'signals-in-order';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
 // Bounded, unlike `account`: the bot must not stall on bookkeeping after a failed cycle while Postgres is down.
@@ -84,45 +89,53 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       state.signals[name] += 1;
       return true;
     }
-    state.signals.rejected += 1;
-    state.signals.lastRejected = { signal: name, reason: problem, at: new Date().toISOString() };
-    log.warn('signal rejected', { botId: state.config.id, signal: name, reason: problem });
-    showDetails(state);
+    rejectSignal(name, problem);
     return false;
   };
+  function rejectSignal(name: string, reason: string): void {
+    state.signals.rejected += 1;
+    state.signals.lastRejected = { signal: name, reason, at: new Date().toISOString() };
+    log.warn('signal rejected', { botId: state.config.id, signal: name, reason });
+    showDetails(state);
+  }
 
-  setHandler(
-    startSignal,
-    (...args: unknown[]) => {
-      if (!accepted('start', args)) return;
-      // Resuming keeps the cadence when the next slot is still in time, else starts it afresh now: a cycle that
-      // is due runs at once, time spent stopped is not counted as skipped slots, and toggling stop/start (or an
-      // API retry) never adds cycles, and so never adds orders.
-      if (!state.running && state.schedule) {
-        state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
-      }
-      state.running = true;
-      // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
-      // and would hand it back, so then the resume waits for it to return.
-      if (state.riskState?.halted) {
-        if (inFlight === null) resumeFromHalt();
-        else state.resumeRequested = true;
-      }
-      showDetails(state);
-    },
-    { description: 'Resume cycling on schedule; also clears a max-drawdown halt.' },
-  );
-  setHandler(
-    stopSignal,
-    (...args: unknown[]) => {
-      if (!accepted('stop', args)) return;
-      state.running = false;
-      showDetails(state);
-    },
-    {
-      description: 'Stop cycling after the cycle in flight, if any, completes.',
-    },
-  );
+  const onStart = (...args: unknown[]) => {
+    if (!accepted('start', args)) return;
+    // Resuming keeps the cadence when the next slot is still in time, else starts it afresh now: a cycle that
+    // is due runs at once, time spent stopped is not counted as skipped slots, and toggling stop/start (or an
+    // API retry) never adds cycles, and so never adds orders.
+    if (!state.running && state.schedule) {
+      state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+    }
+    state.running = true;
+    // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
+    // and would hand it back, so then the resume waits for it to return.
+    if (state.riskState?.halted) {
+      if (inFlight === null) resumeFromHalt();
+      else state.resumeRequested = true;
+    }
+    showDetails(state);
+  };
+  const onStop = (...args: unknown[]) => {
+    if (!accepted('stop', args)) return;
+    state.running = false;
+    showDetails(state);
+  };
+  // Signals that reach a run before its first task (sent while the previous run continued as new) wait for
+  // their handler, and the SDK hands them to each handler as it is set: every `start`, then every `stop`, and a
+  // burst ending in `start` would leave the bot stopped. A default handler set first takes them all in the
+  // order they were sent; it also answers a signal of an unknown name (rejected, counted, shown).
+  if (patched(SIGNALS_IN_ORDER_PATCH)) {
+    setDefaultSignalHandler((name: string, ...args: unknown[]) => {
+      if (name === startSignal.name) onStart(...args);
+      else if (name === stopSignal.name) onStop(...args);
+      else rejectSignal(name, `unknown signal; this bot takes ${startSignal.name} and ${stopSignal.name}`);
+    });
+  }
+  setHandler(startSignal, onStart, {
+    description: 'Resume cycling on schedule; also clears a max-drawdown halt.',
+  });
+  setHandler(stopSignal, onStop, { description: 'Stop cycling after the cycle in flight, if any, completes.' });
   setHandler(statusQuery, () => status(state, inFlight), {
     description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });

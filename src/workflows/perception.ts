@@ -71,7 +71,8 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
     price: price.price,
     asOf: price.asOf,
     ageSeconds: Math.max(0, Math.round((Date.now() - Date.parse(price.asOf)) / 1000)),
-    source: fetched.price ? 'live' : 'cache',
+    // Live only when this cycle's own request answered: a price another cycle had just fetched reads as cache.
+    source: fetched.price && !fetched.price.servedFromCache ? 'live' : 'cache',
     closes,
     sentiment,
     ...(errors.length ? { note: errors.join('; ') } : {}),

@@ -200,4 +200,20 @@ describe('live perception', () => {
     expect(second.summary.dataSource).toBe('cache');
     expect(second.summary.perception.liveAttempted).toBe(false);
   });
+
+  it('cycles that find one symbol stale at once send one request per kind; the others are served what it stored', async () => {
+    // A slow service (under the client's 300 ms timeout) keeps the first requests in flight while the other
+    // cycles ask for the same data.
+    for (const fn of [PRICE, CANDLES, NEWS]) fake.respondWith(fn, { delayMs: 200 });
+    const before = fake.requests.length;
+    const ran = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => runCycle(liveConfig(`herd${i}`, 'DOT/USD'), cachedWorker)),
+    );
+    const requests = fake.requests.slice(before).map((r) => r.function);
+    expect(requests.sort()).toEqual([PRICE, CANDLES, NEWS].sort());
+    // Every cycle observed the same live price; exactly one of them fetched it, the others read it as cache.
+    expect(new Set(ran.map((r) => r.summary.price)).size).toBe(1);
+    expect(ran.map((r) => r.summary.dataSource).sort()).toEqual(['cache', 'cache', 'cache', 'cache', 'live']);
+    expect(ran.every((r) => r.summary.perception.liveOk)).toBe(true);
+  });
 });

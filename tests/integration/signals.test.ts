@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { resolveBotConfig } from '../../src/domain/botConfig';
@@ -122,4 +123,37 @@ it('loses none of 200 alternating stop/start signals sent in a burst across cont
   expect(status.signals).toMatchObject({ stop: 100, start: 100 });
   expect(await workflowTaskFailures(bot)).toBe(0);
   await bot.terminate();
+});
+
+it('applies signals that reach a run before its first task in the order sent, and rejects an unknown one', async () => {
+  // No worker polls this queue yet: every signal waits in history for the run's first task, as signals do that
+  // arrive while the previous run continues as new.
+  const taskQueue = `test-queued-${randomBytes(4).toString('hex')}`;
+  const config = resolveBotConfig(
+    { id: 'queued', symbol: 'BTC/USD', intervalSeconds: 1 },
+    { marketDataMode: 'quicktest' },
+  );
+  const bot = await temporal.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+    workflowId: 'bot-queued',
+    taskQueue,
+    args: [{ config }],
+  });
+  for (const signal of [stopSignal, startSignal, stopSignal, startSignal]) await bot.signal(signal);
+  await bot.signal('resume');
+  const late = await startTestWorker(db.deps, taskQueue);
+  try {
+    const status = await eventually(async () => {
+      const s = await bot.query(statusQuery);
+      return s.signals.stop + s.signals.start === 4 && s.signals.rejected === 1 ? s : undefined;
+    });
+    // In order the last was a start; handed out by name (every start, then every stop) the bot would be stopped.
+    expect(status.running).toBe(true);
+    expect(status.signals).toMatchObject({ stop: 2, start: 2, rejected: 1 });
+    expect(status.signals.lastRejected).toMatchObject({ signal: 'resume', reason: expect.stringContaining('unknown') });
+    await eventually(async () => ((await bot.query(statusQuery)).cyclesCompleted >= 1 ? true : undefined));
+    expect(await workflowTaskFailures(bot)).toBe(0);
+  } finally {
+    await bot.terminate();
+    await late.close();
+  }
 });
