@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
 
 // The only reader of process.env. Everything else receives an AppConfig.
 
@@ -56,6 +57,8 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount,
   WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount,
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalCount,
+  // The chaos campaign's named crash points (docs/chaos/README.md); unset in production.
+  OODA_CHAOS_CRASH_POINTS: optionalText,
 });
 
 export interface AppConfig {
@@ -81,6 +84,8 @@ export interface AppConfig {
     ttl: { priceSeconds: number; candlesSeconds: number; sentimentSeconds: number };
   };
   worker: { shutdownGraceMs: number; tuning: WorkerTuning };
+  /** Null unless a chaos campaign set crash points: the worker then dies at them on purpose. */
+  chaos: { crashPoints: CrashPointSpec | null };
 }
 
 /** Worker settings an operator may tune; undefined leaves the SDK's default. */
@@ -106,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode = e.MARKET_DATA_MODE ?? (e.ALPHAVANTAGE_API_KEY ? 'live' : 'quicktest');
   if (mode === 'live' && !e.ALPHAVANTAGE_API_KEY) {
     throw new ConfigError('invalid configuration:\n  MARKET_DATA_MODE: "live" needs ALPHAVANTAGE_API_KEY');
+  }
+  let crashPoints: CrashPointSpec | null = null;
+  try {
+    crashPoints = e.OODA_CHAOS_CRASH_POINTS ? parseCrashPoints(e.OODA_CHAOS_CRASH_POINTS) : null;
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`);
   }
   return {
     temporal: {
@@ -140,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
       }),
     },
+    chaos: { crashPoints },
   };
 }
 

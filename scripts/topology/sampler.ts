@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import pidusage from 'pidusage';
 import { requestStats } from './nodeProcess';
 import { isAlive, type OwnedProcess, type RoleName } from './ownedProcess';
@@ -13,6 +14,13 @@ export interface ProcessSample {
   at: number;
   /** For Postgres: the postmaster and all its children, summed (each backend is its own process). */
   rssBytes: number;
+  /**
+   * Anonymous memory (the process's own heap, stacks and malloc arenas: no file pages, no shared memory) from
+   * /proc/<pid>/smaps_rollup, summed like rssBytes; null where that file cannot be read (not Linux). A leak
+   * shows here. For Postgres it leaves out the shared buffer pool, which every backend's RSS counts again
+   * for each page it touched.
+   */
+  anonBytes?: number | null;
   /** Percent of one core since the previous sample of the same pids (pidusage), summed like rssBytes. */
   cpuPercent: number;
   /** Every pid summed into this sample. */
@@ -22,15 +30,35 @@ export interface ProcessSample {
   heapTotal?: number | null;
 }
 
-async function usage(pids: number[]): Promise<{ rssBytes: number; cpuPercent: number; pids: number[] }> {
+interface Usage {
+  rssBytes: number;
+  anonBytes?: number | null;
+  cpuPercent: number;
+  pids: number[];
+}
+
+async function usage(pids: number[]): Promise<Usage> {
   // A backend can exit between listing and sampling; pidusage then fails the whole batch, so sample one by one.
   const stats = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
   const ok = stats.flatMap((s, i) => (s.status === 'fulfilled' ? [{ pid: pids[i], stat: s.value }] : []));
+  const anon = await Promise.all(ok.map((s) => anonymousBytes(s.pid)));
   return {
     rssBytes: ok.reduce((sum, s) => sum + s.stat.memory, 0),
+    anonBytes: anon.some((a) => a === null) ? null : anon.reduce<number>((sum, a) => sum + a!, 0),
     cpuPercent: ok.reduce((sum, s) => sum + s.stat.cpu, 0),
     pids: ok.map((s) => s.pid),
   };
+}
+
+/** The `Anonymous:` line of /proc/<pid>/smaps_rollup, in bytes; null when unreadable. */
+async function anonymousBytes(pid: number): Promise<number | null> {
+  try {
+    const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = /^Anonymous:\s+(\d+) kB/m.exec(text)?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
 }
 
 export async function sampleProcess(p: OwnedProcess): Promise<ProcessSample | null> {

@@ -4,7 +4,8 @@ import path from 'node:path';
 // Named crash points for the chaos campaign (`npm run chaos`, docs/chaos/README.md): the exact places inside an
 // activity where a worker dying at once (SIGKILL: no catch, no finally, no graceful shutdown) is most likely to
 // book something twice, e.g. after the fill is committed and before the activity returns. They are inert unless
-// OODA_CHAOS_CRASH_POINTS names them: then `crashPoint` is one branch, without it a no-op function.
+// OODA_CHAOS_CRASH_POINTS names them (read by src/config.ts, armed by the worker at start with
+// `armCrashPoints`): then `crashPoint` is one branch, without it a no-op function.
 //
 //   OODA_CHAOS_CRASH_POINTS=execution.afterFill:0.2,learning.afterJournal:0.2
 //       each pass through a named point kills this process with that probability (omitted: 1);
@@ -14,9 +15,6 @@ import path from 'node:path';
 //       drops a token when it wants a hit: a budget shared by every worker, spent at a moment of its choosing.
 //
 // Before dying the point writes one line to stderr (CRASH_POINT_MARKER ...), so hits can be counted in the logs.
-//
-// TODO(config): src/config.ts is meant to be the only reader of process.env; this variable is read here, once at
-// module load, because the chaos tooling may not touch config.ts. It should move there (AppConfig.chaos).
 
 export const CRASH_POINT_NAMES = ['execution.afterFill', 'learning.afterJournal'] as const;
 export type CrashPointName = (typeof CRASH_POINT_NAMES)[number];
@@ -85,13 +83,18 @@ function inert<T>(_name: CrashPointName, value?: T): T {
   return value as T;
 }
 
-const configured = process.env[CRASH_POINTS_ENV]?.trim();
+let active: <T>(name: CrashPointName, value?: T) => T = inert;
+
+/** Arms the points the setting names (AppConfig.chaos.crashPoints), or disarms them all with null. */
+export function armCrashPoints(spec: CrashPointSpec | null): void {
+  active = spec && Object.keys(spec.points).length > 0 ? armed(spec) : inert;
+}
 
 /**
  * Kills this process here when the chaos setting names this point and its probability (and a token, if the
  * setting uses them) says so; otherwise returns `value` untouched, so it can wrap a return:
  * `return crashPoint('execution.afterFill', await broker.placeMarketOrder(...))`.
  */
-export const crashPoint: <T = void>(name: CrashPointName, value?: T) => T = configured
-  ? armed(parseCrashPoints(configured))
-  : inert;
+export function crashPoint<T = void>(name: CrashPointName, value?: T): T {
+  return active(name, value);
+}

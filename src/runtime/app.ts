@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { PaperBroker } from '../broker/paperBroker';
+import { armCrashPoints } from '../chaos/crashPoints';
 import type { AppConfig } from '../config';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -29,6 +30,7 @@ export async function runWorker(
   log: (msg: string) => void,
   onFatal: (reason: string) => void,
 ): Promise<Part> {
+  armCrashPoints(config.chaos.crashPoints);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const workers = await createBotWorkers({
     connection,

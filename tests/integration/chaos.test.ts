@@ -109,7 +109,10 @@ describe('crash points', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ooda-crashpoint-'));
     writeFileSync(
       path.join(dir, 'probe.ts'),
-      `import { crashPoint } from ${JSON.stringify(path.join(ROOT, 'src', 'chaos', 'crashPoints'))};\n` +
+      `import { armCrashPoints, crashPoint } from ${JSON.stringify(path.join(ROOT, 'src', 'chaos', 'crashPoints'))};\n` +
+        `import { loadConfig } from ${JSON.stringify(path.join(ROOT, 'src', 'config'))};\n` +
+        // What a worker does at start (src/runtime/app.ts).
+        `armCrashPoints(loadConfig().chaos.crashPoints);\n` +
         `console.log(crashPoint('execution.afterFill', 'returned'));\n`,
     );
   });

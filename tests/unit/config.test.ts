@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     expect(c.marketDataMode).toBe('quicktest');
     expect(c.alphaVantage).toMatchObject({ timeoutMs: 15_000, baseUrl: 'https://www.alphavantage.co/query' });
     expect(c.dataDir.endsWith('.data')).toBe(true);
+    expect(c.chaos.crashPoints).toBeNull();
+  });
+
+  it('reads the chaos crash points, checked like every other setting', () => {
+    expect(loadConfig({ OODA_CHAOS_CRASH_POINTS: 'execution.afterFill:0.5' }).chaos.crashPoints).toEqual({
+      points: { 'execution.afterFill': 0.5 },
+    });
   });
 
   it('goes live when a key is given, unless told otherwise', () => {
@@ -36,6 +43,7 @@ describe('loadConfig', () => {
     [{ ALPHAVANTAGE_TIMEOUT_SECONDS: '0' }, 'ALPHAVANTAGE_TIMEOUT_SECONDS'],
     [{ ALPHAVANTAGE_TIMEOUT_SECONDS: '60' }, 'ALPHAVANTAGE_TIMEOUT_SECONDS'],
     [{ ALPHAVANTAGE_BASE_URL: 'not a url' }, 'ALPHAVANTAGE_BASE_URL'],
+    [{ OODA_CHAOS_CRASH_POINTS: 'execution.afterFil' }, 'OODA_CHAOS_CRASH_POINTS'],
   ])('refuses %j with a message naming %s', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);
