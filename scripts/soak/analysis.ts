@@ -278,12 +278,7 @@ export function charts(o: SoakObservations): ChartSpec[] {
       kind: 'line',
       yName: 'MB',
       xKind: 'time',
-      series: names.map((n) => ({
-        name: n,
-        points: o.samples
-          .filter((s) => s.name === n)
-          .map((s) => [s.at, round(s.rssBytes / MB)] as [number, number | null]),
-      })),
+      series: memorySeries(o, names, (s) => s.rssBytes),
     },
     {
       id: 'anon',
@@ -291,12 +286,7 @@ export function charts(o: SoakObservations): ChartSpec[] {
       kind: 'line',
       yName: 'MB',
       xKind: 'time',
-      series: names.map((n) => ({
-        name: n,
-        points: o.samples
-          .filter((s) => s.name === n && typeof s.anonBytes === 'number')
-          .map((s) => [s.at, round(s.anonBytes! / MB)] as [number, number | null]),
-      })),
+      series: memorySeries(o, names, (s) => s.anonBytes),
     },
     {
       id: 'heap',
@@ -304,12 +294,7 @@ export function charts(o: SoakObservations): ChartSpec[] {
       kind: 'line',
       yName: 'MB',
       xKind: 'time',
-      series: nodeNames.map((n) => ({
-        name: n,
-        points: o.samples
-          .filter((s) => s.name === n && typeof s.heapUsed === 'number')
-          .map((s) => [s.at, round(s.heapUsed! / MB)] as [number, number | null]),
-      })),
+      series: memorySeries(o, nodeNames, (s) => s.heapUsed),
     },
     {
       id: 'cycles',
@@ -354,4 +339,19 @@ export function charts(o: SoakObservations): ChartSpec[] {
       })),
     },
   ];
+}
+
+/** One line per process of a memory figure in MB; samples without it (an IPC timeout, no /proc) are left out. */
+function memorySeries(
+  o: SoakObservations,
+  names: string[],
+  bytes: (s: ProcessSample) => number | null | undefined,
+): { name: string; points: [number, number | null][] }[] {
+  return names.map((name) => ({
+    name,
+    points: o.samples.flatMap((s) => {
+      const b = s.name === name ? bytes(s) : null;
+      return typeof b === 'number' ? [[s.at, round(b / MB)] as [number, number | null]] : [];
+    }),
+  }));
 }
