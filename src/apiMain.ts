@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { assertApiBinding, ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, type Part } from './runtime/app';
 import { answerStatsRequests } from './runtime/processStats';
 import { onShutdown } from './runtime/shutdown';
@@ -14,6 +14,8 @@ async function main(): Promise<void> {
       'invalid configuration:\n  npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (npm start embeds both)',
     );
   }
+  // Before anything connects: an API open to the network without a token is refused at once, naming API_TOKEN.
+  assertApiBinding(config);
   const parts: Part[] = [];
   onShutdown(parts, log);
   answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does

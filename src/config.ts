@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { bindingProblem } from './api/binding';
 import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
 
 // The only reader of process.env. Everything else receives an AppConfig.
@@ -41,6 +42,14 @@ const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port(54329),
   API_HOST: z.string().trim().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  API_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)')
+      .regex(/^\S+$/, 'must not contain spaces')
+      .optional(),
+  ),
+  API_PROTECT_READS: optionalText.pipe(z.enum(['true', 'false']).optional()),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   MARKET_DATA_MODE: optionalText.pipe(z.enum(['quicktest', 'live']).optional()),
   ALPHAVANTAGE_API_KEY: optionalText,
@@ -72,7 +81,13 @@ export interface AppConfig {
     uiPort: number;
   };
   database: { url?: string; embeddedPort: number };
-  api: { host: string; port: number };
+  api: {
+    host: string;
+    port: number;
+    /** With a token every mutation needs it; without one the API listens on loopback only. */
+    token?: string;
+    protectReads: boolean;
+  };
   dataDir: string;
   marketDataMode: 'quicktest' | 'live';
   alphaVantage: {
@@ -128,7 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
     },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      token: e.API_TOKEN,
+      protectReads: e.API_PROTECT_READS === 'true',
+    },
     dataDir: path.resolve(e.DATA_DIR),
     marketDataMode: mode,
     alphaVantage: {
@@ -157,4 +177,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Refuses an API that would listen beyond loopback without a token (the API server checks it again). */
+export function assertApiBinding(config: AppConfig): void {
+  const problem = bindingProblem(config.api.host, config.api);
+  if (problem) throw new ConfigError(`invalid configuration:\n  ${problem}`);
 }

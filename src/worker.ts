@@ -1,10 +1,31 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { WorkerTuning } from './config';
 import { marketDataQueue } from './workflows/activityOptions';
 
 /** Market-data activities one worker runs at once (below the pool's 10 connections). */
 const MARKET_DATA_CONCURRENCY = 4;
+
+/**
+ * Names the exact workflow code a worker runs, as the SDK's default does (`@temporalio/worker@<version>+<sha256
+ * of the bundle>`, ~90 characters), in a fifth of the length: the build id is written into most events of every
+ * history (each workflow task and activity start), so a cycle child's history is 0.6-1.3 KB smaller.
+ */
+export function buildIdOf(bundleCode: string): string {
+  return `ooda@${createHash('sha256').update(bundleCode).digest('hex').slice(0, 16)}`;
+}
+
+/** The bundler reports each build at INFO; one line per worker start is enough, and the SDK logs the worker's. */
+const quietBundler = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(`workflow bundle: ${message}`),
+  error: (message: string) => console.error(`workflow bundle: ${message}`),
+};
 
 export interface BotWorkerOptions {
   connection: NativeConnection;
@@ -30,13 +51,15 @@ export interface BotWorkers {
 
 export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorkers> {
   const activities = createActivities(opts.deps);
+  const bundle = opts.workflowBundle
+    ? await readFile(opts.workflowBundle.codePath, 'utf8')
+    : (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundler })).code;
   const main = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
+    workflowBundle: { code: bundle },
+    buildId: buildIdOf(bundle),
     activities,
     shutdownGraceTime: opts.shutdownGraceMs,
     ...opts.tuning,

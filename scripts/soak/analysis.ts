@@ -50,13 +50,18 @@ export function memorySlopes(o: SoakObservations): MemorySlope[] {
     return {
       name,
       rss: mbPer10Min(slope(mine.map((s) => [s.at, s.rssBytes]))),
-      anon:
-        mine.length && mine.every((s) => typeof s.anonBytes === 'number')
-          ? mbPer10Min(slope(mine.map((s) => [s.at, s.anonBytes!])))
-          : null,
+      anon: anonSlope(mine),
       heap: name === 'temporal' || name === 'postgres' ? null : mbPer10Min(slope(heap)),
     };
   });
+}
+
+/** The anonymous-memory slope when at least 80 % of the samples have the figure (a pid can vanish mid-read). */
+function anonSlope(samples: ProcessSample[]): number | null {
+  const points = samples.flatMap((s) =>
+    typeof s.anonBytes === 'number' ? [[s.at, s.anonBytes] as [number, number]] : [],
+  );
+  return samples.length > 0 && points.length >= 0.8 * samples.length ? mbPer10Min(slope(points)) : null;
 }
 
 function cyclesOf(o: SoakObservations): CycleRecord[] {
@@ -111,7 +116,10 @@ export function criteria(o: SoakObservations): Criterion[] {
     {
       key: 'rssSlope',
       label: 'RSS slope after warm-up, worst process (Postgres: its private memory)',
-      value: worstRss === null ? 'n/a' : `${worstRss.toFixed(2)} MB/10 min (${worstName})`,
+      value:
+        worstRss === null
+          ? 'n/a'
+          : `${worstRss.toFixed(2)} MB/10 min (${worstName}${worstName === 'postgres' && slopes.find((s) => s.name === 'postgres')?.anon !== null ? ', anonymous memory' : ', RSS'})`,
       threshold: '<= 1 MB/10 min',
       pass: enough && worstRss !== null ? worstRss <= 1 : null,
       ...(slopeNote ? { note: slopeNote } : {}),

@@ -15,10 +15,12 @@ export interface ProcessSample {
   /** For Postgres: the postmaster and all its children, summed (each backend is its own process). */
   rssBytes: number;
   /**
-   * Anonymous memory (the process's own heap, stacks and malloc arenas: no file pages, no shared memory) from
-   * /proc/<pid>/smaps_rollup, summed like rssBytes; null where that file cannot be read (not Linux). A leak
-   * shows here. For Postgres it leaves out the shared buffer pool, which every backend's RSS counts again
-   * for each page it touched.
+   * Anonymous memory (the processes' own heaps, stacks and malloc arenas: no file pages, no shared memory
+   * segment) from /proc/<pid>/smaps_rollup, `Pss_Anon` where the kernel has it (copy-on-write pages a backend
+   * shares with the postmaster are counted once, not once per backend), else `Anonymous`; summed over the
+   * pids that could be read; null when none could (not Linux, or another user's Postgres). A leak shows here.
+   * For Postgres it leaves out the shared buffer pool, which every backend's RSS counts again for each page it
+   * touched.
    */
   anonBytes?: number | null;
   /** Percent of one core since the previous sample of the same pids (pidusage), summed like rssBytes. */
@@ -44,17 +46,17 @@ async function usage(pids: number[]): Promise<Usage> {
   const anon = await Promise.all(ok.map((s) => anonymousBytes(s.pid)));
   return {
     rssBytes: ok.reduce((sum, s) => sum + s.stat.memory, 0),
-    anonBytes: anon.some((a) => a === null) ? null : anon.reduce<number>((sum, a) => sum + a!, 0),
+    anonBytes: anon.every((a) => a === null) ? null : anon.reduce<number>((sum, a) => sum + (a ?? 0), 0),
     cpuPercent: ok.reduce((sum, s) => sum + s.stat.cpu, 0),
     pids: ok.map((s) => s.pid),
   };
 }
 
-/** The `Anonymous:` line of /proc/<pid>/smaps_rollup, in bytes; null when unreadable. */
+/** The `Pss_Anon:` (else `Anonymous:`) line of /proc/<pid>/smaps_rollup, in bytes; null when unreadable. */
 async function anonymousBytes(pid: number): Promise<number | null> {
   try {
     const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kb = /^Anonymous:\s+(\d+) kB/m.exec(text)?.[1];
+    const kb = (/^Pss_Anon:\s+(\d+) kB/m.exec(text) ?? /^Anonymous:\s+(\d+) kB/m.exec(text))?.[1];
     return kb === undefined ? null : Number(kb) * 1024;
   } catch {
     return null;

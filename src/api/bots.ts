@@ -1,12 +1,21 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { Broker } from '../broker/paperBroker';
+import type { Pool } from 'pg';
+import { type Broker, PaperBroker } from '../broker/paperBroker';
 import { type BotConfig, isValidBotId } from '../domain/botConfig';
 import { dec } from '../domain/money';
 import type { Fill, Phase } from '../domain/types';
 import { tradableBotConfig } from '../trading/botConfigCheck';
 import { figuresOf, type LearnedFigures } from '../trading/learning';
 import type { botWorkflow } from '../workflows/bot';
-import { type BotStatus, botWorkflowId, phaseQuery, startSignal, statusQuery, stopSignal } from '../workflows/messages';
+import {
+  type BotStatus,
+  botWorkflowId,
+  type CycleSummary,
+  phaseQuery,
+  startSignal,
+  statusQuery,
+  stopSignal,
+} from '../workflows/messages';
 import { ApiError, notFound } from './errors';
 
 // The bot use cases, transport-agnostic: the REST routes (and later other adapters) are thin calls into these.
@@ -14,8 +23,21 @@ import { ApiError, notFound } from './errors';
 export interface BotsContext {
   client: Client;
   broker: Broker;
+  /** Answers when Postgres does (readiness); rejects when it does not. */
+  pingDatabase(): Promise<void>;
   taskQueue: string;
   defaultMarketDataMode: BotConfig['marketDataMode'];
+}
+
+/** The context over a real pool: the ledger's broker, and readiness's ping, from the same Postgres. */
+export function botsContext(opts: {
+  client: Client;
+  pool: Pool;
+  taskQueue: string;
+  defaultMarketDataMode: BotConfig['marketDataMode'];
+}): BotsContext {
+  const { pool, ...rest } = opts;
+  return { ...rest, broker: new PaperBroker(pool), pingDatabase: () => pool.query('SELECT 1').then(() => undefined) };
 }
 
 export type BotView = Omit<BotStatus, 'phase'> & { phase: Phase | 'IN_CYCLE' };
@@ -118,4 +140,102 @@ export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> 
     throw err;
   }
   return fills;
+}
+
+/** One line per bot in the list: enough to see what each is doing without opening it. */
+export interface BotListEntry {
+  id: string;
+  workflowId: string;
+  symbol: string | null;
+  strategy: string | null;
+  running: boolean | null;
+  halted: boolean | null;
+  equity: string | null;
+  cyclesCompleted: number | null;
+  lastCycle:
+    | (Pick<CycleSummary, 'cycle' | 'dataSource' | 'price' | 'completedAt'> & {
+        action: string;
+        approved: boolean;
+      })
+    | null;
+  /** Set when the bot did not answer its status query in time (a worker down): the rest is then null. */
+  unavailable?: string;
+}
+
+export const BOT_LIST_MAX = 200;
+/** Status queries in flight at once while listing: a big fleet must not flood the workers. */
+const LIST_QUERY_CONCURRENCY = 8;
+
+/** The open bots (running or stopped: every bot workflow that has not ended), newest first, at most `limit`. */
+export async function listBots(ctx: BotsContext, limit: number): Promise<BotListEntry[]> {
+  const workflowIds: string[] = [];
+  await temporal(ctx, async () => {
+    const open = ctx.client.workflow.list({ query: "WorkflowType = 'botWorkflow' AND ExecutionStatus = 'Running'" });
+    for await (const w of open) {
+      workflowIds.push(w.workflowId);
+      if (workflowIds.length >= limit) break;
+    }
+  });
+  const entries: BotListEntry[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < workflowIds.length) {
+      const i = next++;
+      entries[i] = await listEntry(ctx, workflowIds[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_QUERY_CONCURRENCY, workflowIds.length) }, worker));
+  return entries;
+}
+
+async function listEntry(ctx: BotsContext, workflowId: string): Promise<BotListEntry> {
+  const id = workflowId.replace(/^bot-/, '');
+  try {
+    const s = await temporal(ctx, () => ctx.client.workflow.getHandle(workflowId).query(statusQuery));
+    const c = s.lastCycle;
+    return {
+      id: s.botId,
+      workflowId,
+      symbol: s.symbol,
+      strategy: s.config.strategy.name,
+      running: s.running,
+      halted: s.halted,
+      equity: s.portfolio?.equity ?? null,
+      cyclesCompleted: s.cyclesCompleted,
+      lastCycle: c
+        ? {
+            cycle: c.cycle,
+            dataSource: c.dataSource,
+            price: c.price,
+            completedAt: c.completedAt,
+            action: c.decision.action,
+            approved: c.verdict.approved,
+          }
+        : null,
+    };
+  } catch (err) {
+    const nothing = { symbol: null, strategy: null, running: null, halted: null, equity: null };
+    return { id, workflowId, ...nothing, cyclesCompleted: null, lastCycle: null, unavailable: (err as Error).message };
+  }
+}
+
+/** Readiness: each dependency reachable within a few seconds, or why not. */
+export async function readiness(ctx: BotsContext): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const check = (call: () => Promise<unknown>) =>
+    call().then(
+      () => 'ok',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+  const [temporalCheck, postgres] = await Promise.all([
+    check(() => temporal(ctx, () => ctx.client.workflowService.getSystemInfo({}))),
+    check(() => withTimeout(ctx.pingDatabase(), TEMPORAL_DEADLINE_MS, 'Postgres did not answer in time')),
+  ]);
+  const checks = { temporal: temporalCheck, postgres };
+  return { ready: temporalCheck === 'ok' && postgres === 'ok', checks };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

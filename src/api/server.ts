@@ -1,7 +1,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import { type BotsContext, createBot, getBot, getStats, listTrades, signalBot } from './bots';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { z } from 'zod';
+import { ConfigError } from '../config';
+import { type ApiAccess, OPEN_LOCALLY, requireToken } from './access';
+import { bindingProblem } from './binding';
+import {
+  BOT_LIST_MAX,
+  type BotsContext,
+  createBot,
+  getBot,
+  getStats,
+  listBots,
+  listTrades,
+  readiness,
+  signalBot,
+} from './bots';
 import { ApiError, errorMiddleware } from './errors';
 
 export interface ApiServer {
@@ -10,12 +26,43 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-export function createApp(ctx: BotsContext): express.Express {
+/** Requests a minute one client address may make: far above a dashboard polling every few seconds. */
+const RATE_LIMIT_PER_MINUTE = 600;
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(BOT_LIST_MAX).default(50),
+});
+
+export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet());
+  // Per client address, before anything else runs: a script gone wild (or a token guesser) is slowed to
+  // RATE_LIMIT_PER_MINUTE and answered 429, in the API's error shape. Liveness and readiness are exempt.
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req) => req.path === '/healthz' || req.path === '/readyz',
+      handler: (_req, _res, next) =>
+        next(new ApiError(429, 'rate_limited', `more than ${RATE_LIMIT_PER_MINUTE} requests a minute; slow down`)),
+    }),
+  );
+  // The token is checked before the body is read: an unauthenticated request costs no parsing.
+  app.use(requireToken(access));
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const r = await readiness(ctx);
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
+  });
+  app.get('/api/bots', async (req: Request, res: Response) => {
+    const { limit } = listQuery.parse(req.query);
+    res.json({ bots: await listBots(ctx, limit) });
+  });
   app.post('/api/bots', async (req: Request, res: Response) => {
     res.status(201).json(await createBot(ctx, req.body ?? {}));
   });
@@ -43,9 +90,19 @@ export function createApp(ctx: BotsContext): express.Express {
 
 const DRAIN_MS = 10_000;
 
-/** Starts the real HTTP server; port 0 picks a free port (tests). */
-export async function startApiServer(ctx: BotsContext, host: string, port: number): Promise<ApiServer> {
-  const app = createApp(ctx);
+/**
+ * Starts the real HTTP server; port 0 picks a free port (tests). Refuses (ConfigError) to listen beyond loopback
+ * without a token.
+ */
+export async function startApiServer(
+  ctx: BotsContext,
+  host: string,
+  port: number,
+  access: ApiAccess = OPEN_LOCALLY,
+): Promise<ApiServer> {
+  const problem = bindingProblem(host, access);
+  if (problem) throw new ConfigError(`invalid configuration:\n  ${problem}`);
+  const app = createApp(ctx, access);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -51,6 +51,9 @@ export function parseCrashPoints(value: string): CrashPointSpec {
     }
     spec.points[name as CrashPointName] = p;
   }
+  if (Object.keys(spec.points).length === 0) {
+    throw new Error(`${CRASH_POINTS_ENV}: names no crash point (points: ${CRASH_POINT_NAMES.join(', ')})`);
+  }
   return spec;
 }
 

@@ -28,49 +28,61 @@ export const DAILY = '1d';
 /** The most candles a cycle may read: above every strategy's longest history (RSI(200) reads 1001). */
 export const HISTORY_ROWS = 1024;
 
-/** How long a fetch waits for another worker's request of the same data before it asks Alpha Vantage itself. */
-export const FETCH_LOCK_WAIT_MS = 10_000;
+/** A fetch that found another worker's request for the same data still in flight after waiting for it. */
+export class FetchInFlightError extends Error {
+  override name = 'FetchInFlightError';
+}
 
 export class MarketCache {
   constructor(private readonly pool: Pool) {}
 
   /**
    * Runs `fetch` holding a lock on (symbol, kind) across every worker, so bots that find the same data stale at
-   * the same moment send one request: the others wait, then find it fresh in the cache. A lock held longer than
-   * `waitMs` (a hung request) is not waited out: the caller fetches anyway, an extra request over a stalled cycle.
-   * The lock is a transaction-scoped advisory lock: a worker that dies releases it with its connection.
+   * the same moment send one request: the others wait for it, then read what it stored. `waitMs` should outlast
+   * the holder's request (its timeout); a lock still held after it is a FetchInFlightError, never a second
+   * request. The lock is a transaction-scoped advisory lock: a worker that dies releases it with its connection.
    */
-  async underFetchLock<T>(
-    symbol: string,
-    kind: string,
-    fetch: () => Promise<T>,
-    waitMs = FETCH_LOCK_WAIT_MS,
-  ): Promise<T> {
+  async underFetchLock<T>(symbol: string, kind: string, waitMs: number, fetch: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let locked = false;
+    // Checked out, a client has no pool listener: a Postgres crash while the request runs would otherwise be an
+    // uncaught 'error' event that kills the worker.
     let broken: Error | undefined;
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
+    const release = () => {
+      client.off('error', onError);
+      client.release(broken);
+    };
     try {
       await client.query('BEGIN');
       await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(waitMs))}ms`]);
-      try {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`market-fetch:${symbol}:${kind}`]);
-        locked = true;
-      } catch (err) {
-        // 55P03 lock_not_available: the holder is slow (a hung request); fetch without the lock.
-        if ((err as { code?: string }).code !== '55P03') throw err;
-        await client.query('ROLLBACK');
-      }
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`market-fetch:${symbol}:${kind}`]);
     } catch (err) {
-      broken = err as Error;
-      client.release(broken);
+      // 55P03 lock_not_available: the holder's request outlived the wait.
+      if ((err as { code?: string }).code === '55P03') {
+        await client.query('ROLLBACK').catch(onError);
+        release();
+        throw new FetchInFlightError(`another request for ${symbol} ${kind} is still in flight after ${waitMs} ms`);
+      }
+      broken ??= err as Error;
+      release();
       throw err;
     }
     try {
       return await fetch();
     } finally {
-      if (locked) await client.query('COMMIT').catch((err: Error) => (broken = err));
-      client.release(broken);
+      await client.query('COMMIT').catch(onError);
+      release();
     }
+  }
+
+  /** When a request for (symbol, kind) last failed, and why; null if never. */
+  async lastFailure(symbol: string, kind: string): Promise<{ at: Date; error: string } | null> {
+    const r = await this.pool.query<{ failed_at: Date; error: string }>(
+      'SELECT failed_at, error FROM market_fetch_failures WHERE symbol = $1 AND kind = $2',
+      [symbol, kind],
+    );
+    return r.rows[0] ? { at: r.rows[0].failed_at, error: r.rows[0].error } : null;
   }
 
   async storeCandles(symbol: string, interval: string, candles: Candle[], fetchedAt: Date): Promise<void> {

@@ -6,6 +6,7 @@ import { armCrashPoints } from '../chaos/crashPoints';
 import type { AppConfig } from '../config';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { botsContext } from '../api/bots';
 import { startApiServer, type ApiServer } from '../api/server';
 import { MarketCache } from '../marketdata/cache';
 import { createBotWorkers, runBotWorkers } from '../worker';
@@ -17,10 +18,30 @@ export interface Part {
   stop(): Promise<void>;
 }
 
+/** How long a starting process waits for a Postgres that is not up yet (restarting, still recovering). */
+const DATABASE_WAIT_MS = 60_000;
+/** Errors of a Postgres that is down or starting up: worth waiting out. Anything else (a bad password) is not. */
+const NOT_UP_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', '57P03', '57P01']);
+
+/**
+ * Migrates (once, under the migration lock) and opens the pool. A Postgres that is down or starting up is
+ * waited for, up to a minute, so that a worker restarted during a database restart comes up with it instead of
+ * exiting; a wrong URL or password fails at once.
+ */
 export async function openDatabase(databaseUrl: string, log: (msg: string) => void): Promise<Pool> {
-  const applied = await migrateUp(databaseUrl);
-  if (applied.length) log(`database: applied migrations ${applied.join(', ')}`);
-  return createPool(databaseUrl);
+  const deadline = Date.now() + DATABASE_WAIT_MS;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
+    try {
+      const applied = await migrateUp(databaseUrl);
+      if (applied.length) log(`database: applied migrations ${applied.join(', ')}`);
+      return createPool(databaseUrl);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!NOT_UP_YET.has(code) || Date.now() + wait > deadline) throw err;
+      log(`database: not up yet (${code}); trying again in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 export async function runWorker(
@@ -67,14 +88,15 @@ export async function runApi(
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApiServer(
-    {
+    botsContext({
       client,
-      broker: new PaperBroker(pool),
+      pool,
       taskQueue: config.temporal.taskQueue,
       defaultMarketDataMode: config.marketDataMode,
-    },
+    }),
     config.api.host,
     config.api.port,
+    { token: config.api.token, protectReads: config.api.protectReads },
   );
   return {
     api,

@@ -124,8 +124,11 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   // Signals that reach a run before its first task (sent while the previous run continued as new) wait for
   // their handler, and the SDK hands them to each handler as it is set: every `start`, then every `stop`, and a
   // burst ending in `start` would leave the bot stopped. A default handler set first takes them all in the
-  // order they were sent; it also answers a signal of an unknown name (rejected, counted, shown).
-  if (patched(SIGNALS_IN_ORDER_PATCH)) {
+  // order they were sent, and rejects (counts, shows) any of an unknown name among them. It is removed once the
+  // named handlers are set: a default handler would make the SDK fail the workflow task on any later signal
+  // with the reserved `__temporal_` prefix, where without one an unknown signal just waits, never applied.
+  const patchedOrder = patched(SIGNALS_IN_ORDER_PATCH);
+  if (patchedOrder) {
     setDefaultSignalHandler((name: string, ...args: unknown[]) => {
       if (name === startSignal.name) onStart(...args);
       else if (name === stopSignal.name) onStop(...args);
@@ -136,6 +139,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     description: 'Resume cycling on schedule; also clears a max-drawdown halt.',
   });
   setHandler(stopSignal, onStop, { description: 'Stop cycling after the cycle in flight, if any, completes.' });
+  if (patchedOrder) setDefaultSignalHandler(undefined);
   setHandler(statusQuery, () => status(state, inFlight), {
     description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
+import { botsContext } from '../../src/api/bots';
 import { startApiServer, type ApiServer } from '../../src/api/server';
-import { PaperBroker } from '../../src/broker/paperBroker';
 import {
   createTestDatabase,
   eventually,
@@ -20,7 +20,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   temporal = await startTestWorker(db.deps);
   api = await startApiServer(
-    { client: temporal.client, broker: db.broker, taskQueue: temporal.taskQueue, defaultMarketDataMode: 'quicktest' },
+    botsContext({
+      client: temporal.client,
+      pool: db.pool,
+      taskQueue: temporal.taskQueue,
+      defaultMarketDataMode: 'quicktest',
+    }),
     '127.0.0.1',
     0,
   );
@@ -216,7 +221,7 @@ describe('control API', () => {
     });
     const deadClient = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     const down = await startApiServer(
-      { client: deadClient, broker: new PaperBroker(deadPool), taskQueue: 'none', defaultMarketDataMode: 'quicktest' },
+      botsContext({ client: deadClient, pool: deadPool, taskQueue: 'none', defaultMarketDataMode: 'quicktest' }),
       '127.0.0.1',
       0,
     );
@@ -227,6 +232,12 @@ describe('control API', () => {
       const trades = await fetch(`${down.url}/api/bots/api1/trades`);
       expect(trades.status).toBe(503);
       expect(((await trades.json()) as any).error.code).toBe('database_unavailable');
+      const ready = await fetch(`${down.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+      expect(body.status).toBe('not_ready');
+      expect(body.checks.temporal).not.toBe('ok');
+      expect(body.checks.postgres).not.toBe('ok');
     } finally {
       await down.stop();
       await deadClient.connection.close();

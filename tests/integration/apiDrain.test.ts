@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { botsContext } from '../../src/api/bots';
 import { startApiServer } from '../../src/api/server';
 import { createTestDatabase, startTestWorker, type TestDatabase, type TestTemporal } from '../support/harness';
 
@@ -18,7 +19,12 @@ afterAll(async () => {
 
 it('answers a request in flight when it is stopped, then refuses new connections', async () => {
   const api = await startApiServer(
-    { client: temporal.client, broker: db.broker, taskQueue: temporal.taskQueue, defaultMarketDataMode: 'quicktest' },
+    botsContext({
+      client: temporal.client,
+      pool: db.pool,
+      taskQueue: temporal.taskQueue,
+      defaultMarketDataMode: 'quicktest',
+    }),
     '127.0.0.1',
     0,
   );

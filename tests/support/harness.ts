@@ -122,3 +122,27 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * A fresh database and a worker on it for the whole test file (beforeAll/afterAll registered here); read `db`
+ * and `temporal` inside tests and hooks, not at module load.
+ */
+export function useTestWorker(): { readonly db: TestDatabase; readonly temporal: TestTemporal } {
+  const parts: { db?: TestDatabase; temporal?: TestTemporal } = {};
+  beforeAll(async () => {
+    parts.db = await createTestDatabase();
+    parts.temporal = await startTestWorker(parts.db.deps);
+  });
+  afterAll(async () => {
+    await parts.temporal?.close();
+    await parts.db?.drop();
+  });
+  return {
+    get db() {
+      return parts.db!;
+    },
+    get temporal() {
+      return parts.temporal!;
+    },
+  };
+}

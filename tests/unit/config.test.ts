@@ -11,11 +11,16 @@ describe('loadConfig', () => {
       uiPort: 8233,
     });
     expect(c.database.url).toBeUndefined();
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 3000, protectReads: false });
     expect(c.marketDataMode).toBe('quicktest');
     expect(c.alphaVantage).toMatchObject({ timeoutMs: 15_000, baseUrl: 'https://www.alphavantage.co/query' });
     expect(c.dataDir.endsWith('.data')).toBe(true);
     expect(c.chaos.crashPoints).toBeNull();
+  });
+
+  it('takes an API token and protected reads', () => {
+    const c = loadConfig({ API_TOKEN: 'abcdefghijklmnop0123', API_PROTECT_READS: 'true', API_HOST: '0.0.0.0' });
+    expect(c.api).toEqual({ host: '0.0.0.0', port: 3000, token: 'abcdefghijklmnop0123', protectReads: true });
   });
 
   it('reads the chaos crash points, checked like every other setting', () => {
@@ -44,6 +49,10 @@ describe('loadConfig', () => {
     [{ ALPHAVANTAGE_TIMEOUT_SECONDS: '60' }, 'ALPHAVANTAGE_TIMEOUT_SECONDS'],
     [{ ALPHAVANTAGE_BASE_URL: 'not a url' }, 'ALPHAVANTAGE_BASE_URL'],
     [{ OODA_CHAOS_CRASH_POINTS: 'execution.afterFil' }, 'OODA_CHAOS_CRASH_POINTS'],
+    [{ OODA_CHAOS_CRASH_POINTS: 'tokens=/tmp/x' }, 'names no crash point'],
+    [{ API_TOKEN: 'short' }, 'API_TOKEN'],
+    [{ API_TOKEN: 'has a space in it, long enough' }, 'API_TOKEN'],
+    [{ API_PROTECT_READS: 'yes' }, 'API_PROTECT_READS'],
   ])('refuses %j with a message naming %s', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);

@@ -48,6 +48,11 @@ export class AlphaVantageClient {
     this.fetchImpl = options.fetchImpl ?? fetch;
   }
 
+  /** How long one request may take before it is aborted. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   /** HTTP requests sent by this client so far (each counts against the daily quota, answered or not). */
   get requestsMade(): number {
     return this.made;
