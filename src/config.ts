@@ -33,6 +33,8 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalText,
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  // Where operators open the Temporal UI (links in explanations); unset: the embedded dev server's UI.
+  TEMPORAL_UI_URL: optionalText.pipe(z.string().url().optional()),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -79,6 +81,8 @@ export interface AppConfig {
     cliPath?: string;
     port: number;
     uiPort: number;
+    /** The UI's base URL, for links: TEMPORAL_UI_URL, else the embedded UI on 127.0.0.1:uiPort. */
+    uiUrl: string;
   };
   database: { url?: string; embeddedPort: number };
   api: {
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cliPath: e.TEMPORAL_CLI_PATH,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
     },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     api: {

@@ -176,15 +176,16 @@ async function progress(
   const rss = [...latest.values()].map((s) => `${s.name} ${Math.round(s.rssBytes / 1048576)}`).join(', ');
   const fills = await Promise.all(
     bots.map((b) =>
-      api<{ trades: unknown[] }>(topology.apiUrl, 'GET', `/api/bots/${b.id}/trades`).then(
-        (r) => r.trades,
-        () => [],
+      // The newest trade's id is <botId>:<n>: n fills so far.
+      api<{ trades: { tradeId: string }[] }>(topology.apiUrl, 'GET', `/api/bots/${b.id}/trades?limit=1`).then(
+        (r) => Number(r.trades[0]?.tradeId.split(':').pop() ?? 0),
+        () => 0,
       ),
     ),
   );
   log(
     `${((at - startedAtMs) / 60_000).toFixed(1)} min: ${cycles} cycles, lag p99 (latest cycles) ${percentile(lags, 99) ?? '-'} ms, ` +
-      `${fills.reduce((s, f) => s + f.length, 0)} trades, RSS MB: ${rss}`,
+      `${fills.reduce((s, n) => s + n, 0)} trades, RSS MB: ${rss}`,
   );
 }
 

@@ -1,5 +1,12 @@
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { Pool } from 'pg';
+import { JournalReader, type JournalRow } from '../broker/journalReader';
 import { type Broker, PaperBroker } from '../broker/paperBroker';
 import { type BotConfig, isValidBotId } from '../domain/botConfig';
 import { dec } from '../domain/money';
@@ -15,8 +22,10 @@ import {
   startSignal,
   statusQuery,
   stopSignal,
+  updateConfigUpdate,
 } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
+import { temporalUiLink } from './explain';
 
 // The bot use cases, transport-agnostic: the REST routes (and later other adapters) are thin calls into these.
 
@@ -25,6 +34,9 @@ export interface BotsContext {
   broker: Broker;
   /** Answers when Postgres does (readiness); rejects when it does not. */
   pingDatabase(): Promise<void>;
+  journal: JournalReader;
+  /** Where operators open a workflow: the Temporal UI's base URL and the namespace. */
+  temporalUi: { url: string; namespace: string };
   taskQueue: string;
   defaultMarketDataMode: BotConfig['marketDataMode'];
 }
@@ -35,9 +47,16 @@ export function botsContext(opts: {
   pool: Pool;
   taskQueue: string;
   defaultMarketDataMode: BotConfig['marketDataMode'];
+  temporalUi?: { url: string; namespace: string };
 }): BotsContext {
-  const { pool, ...rest } = opts;
-  return { ...rest, broker: new PaperBroker(pool), pingDatabase: () => pool.query('SELECT 1').then(() => undefined) };
+  const { pool, temporalUi, ...rest } = opts;
+  return {
+    ...rest,
+    broker: new PaperBroker(pool),
+    journal: new JournalReader(pool),
+    pingDatabase: () => pool.query('SELECT 1').then(() => undefined),
+    temporalUi: temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
+  };
 }
 
 export type BotView = Omit<BotStatus, 'phase'> & { phase: Phase | 'IN_CYCLE' };
@@ -102,6 +121,25 @@ export async function signalBot(ctx: BotsContext, id: string, action: 'start' | 
   }
 }
 
+/**
+ * Changes a bot's config through the `updateConfig` Workflow Update: its validator refuses a bad change before
+ * it enters history (400 with the issues, the workflow unchanged); an accepted one returns the new status.
+ */
+export async function changeBotConfig(ctx: BotsContext, id: string, change: unknown): Promise<BotStatus> {
+  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  try {
+    return await temporal(ctx, () => handle.executeUpdate(updateConfigUpdate, { args: [change] }));
+  } catch (err) {
+    if (isNotFound(err)) throw notFound(`bot "${id}"`);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === 'InvalidConfig') {
+        throw new ApiError(400, 'invalid_config', err.cause.message, err.cause.details?.[0] ?? null);
+      }
+    }
+    throw err;
+  }
+}
+
 export async function getBot(ctx: BotsContext, id: string): Promise<BotView> {
   const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
   let status: BotStatus;
@@ -130,16 +168,77 @@ export async function getStats(
   return { cyclesCompleted, learned: { ...figuresOf(acc, open), asOfCycle: acc.lastCycle } };
 }
 
-export async function listTrades(ctx: BotsContext, id: string): Promise<Fill[]> {
-  const fills = await ctx.broker.fills(checkedId(id));
-  if (fills.length > 0) return fills;
+export const PAGE_MAX = 200;
+
+/** An opaque page cursor: where the next page starts (before this cycle or trade ordinal). */
+function encodeCursor(before: number): string {
+  return Buffer.from(JSON.stringify({ before }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
+    if (Number.isSafeInteger(parsed.before) && (parsed.before as number) > 0) return parsed.before as number;
+  } catch {
+    // falls through to the error below
+  }
+  throw new ApiError(400, 'invalid_cursor', 'cursor is not one this API returned; start again without it');
+}
+
+/** Throws 404 unless the bot exists (in Temporal, open or closed): an empty page must mean "nothing yet". */
+async function assertBotExists(ctx: BotsContext, id: string): Promise<void> {
   try {
     await temporal(ctx, () => ctx.client.workflow.getHandle(botWorkflowId(id)).describe());
   } catch (err) {
     if (isNotFound(err)) throw notFound(`bot "${id}"`);
     throw err;
   }
-  return fills;
+}
+
+/** The bot's fills, newest first, each with its trade id (`<botId>:<n>`, n = 1 for its first fill). */
+export async function listTrades(
+  ctx: BotsContext,
+  id: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ trades: (Fill & { tradeId: string })[]; nextCursor: string | null }> {
+  const before = decodeCursor(cursor);
+  const fills = await ctx.journal.trades(checkedId(id), limit, before);
+  if (fills.length === 0 && before === undefined) await assertBotExists(ctx, id);
+  const trades = fills.map(({ ordinal, ...fill }) => ({ tradeId: `${id}:${ordinal}`, ...fill }));
+  const last = fills[fills.length - 1];
+  return { trades, nextCursor: fills.length === limit && last.ordinal > 1 ? encodeCursor(last.ordinal) : null };
+}
+
+/** The bot's journaled cycles, newest first, each with its explanation's address and its Temporal UI link. */
+export async function listCycles(
+  ctx: BotsContext,
+  id: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ cycles: (JournalRow & { explain: string; temporalUi: string })[]; nextCursor: string | null }> {
+  const before = decodeCursor(cursor);
+  const rows = await ctx.journal.cycles(checkedId(id), limit, before);
+  if (rows.length === 0 && before === undefined) await assertBotExists(ctx, id);
+  const cycles = rows.map((r) => ({
+    ...r,
+    explain: `/api/bots/${id}/cycles/${r.cycle}`,
+    temporalUi: temporalUiLink(ctx, r.workflowId),
+  }));
+  const last = rows[rows.length - 1];
+  return { cycles, nextCursor: rows.length === limit && last.cycle > 1 ? encodeCursor(last.cycle) : null };
+}
+
+/** Equity after each journaled cycle, oldest first: the curve a chart draws. */
+export async function equitySeries(
+  ctx: BotsContext,
+  id: string,
+  limit: number,
+): Promise<{ botId: string; points: { cycle: number; at: string; equity: string }[] }> {
+  const points = await ctx.journal.equity(checkedId(id), limit);
+  if (points.length === 0) await assertBotExists(ctx, id);
+  return { botId: id, points };
 }
 
 /** One line per bot in the list: enough to see what each is doing without opening it. */

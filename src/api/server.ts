@@ -10,15 +10,20 @@ import { bindingProblem } from './binding';
 import {
   BOT_LIST_MAX,
   type BotsContext,
+  changeBotConfig,
   createBot,
   getBot,
   getStats,
   listBots,
+  equitySeries,
+  listCycles,
   listTrades,
+  PAGE_MAX,
   readiness,
   signalBot,
 } from './bots';
 import { ApiError, errorMiddleware } from './errors';
+import { explainCycle, explainTrade } from './explain';
 
 export interface ApiServer {
   url: string;
@@ -32,6 +37,14 @@ const RATE_LIMIT_PER_MINUTE = 600;
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(BOT_LIST_MAX).default(50),
 });
+
+/** Pages: `limit` (1-200, default 50) and the opaque `cursor` a previous page returned as `nextCursor`. */
+const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const equityQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
+const cycleParam = z.coerce.number().int().min(1).max(2_147_483_647);
 
 export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): express.Express {
   const app = express();
@@ -74,6 +87,9 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
     await signalBot(ctx, req.params.id, 'stop');
     res.status(202).json({ id: req.params.id, signal: 'stop' });
   });
+  app.patch('/api/bots/:id/config', async (req: Request<{ id: string }>, res: Response) => {
+    res.json(await changeBotConfig(ctx, req.params.id, req.body ?? {}));
+  });
   app.get('/api/bots/:id', async (req: Request<{ id: string }>, res: Response) => {
     res.json(await getBot(ctx, req.params.id));
   });
@@ -81,7 +97,24 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
     res.json(await getStats(ctx, req.params.id));
   });
   app.get('/api/bots/:id/trades', async (req: Request<{ id: string }>, res: Response) => {
-    res.json({ trades: await listTrades(ctx, req.params.id) });
+    const { limit, cursor } = pageQuery.parse(req.query);
+    res.json(await listTrades(ctx, req.params.id, limit, cursor));
+  });
+  app.get('/api/bots/:id/cycles', async (req: Request<{ id: string }>, res: Response) => {
+    const { limit, cursor } = pageQuery.parse(req.query);
+    res.json(await listCycles(ctx, req.params.id, limit, cursor));
+  });
+  app.get('/api/bots/:id/cycles/:n', async (req: Request<{ id: string; n: string }>, res: Response) => {
+    const n = cycleParam.safeParse(req.params.n);
+    if (!n.success) throw new ApiError(400, 'invalid_cycle', `"${req.params.n}" is not a cycle number (1, 2, ...)`);
+    res.json(await explainCycle(ctx, req.params.id, n.data));
+  });
+  app.get('/api/bots/:id/equity', async (req: Request<{ id: string }>, res: Response) => {
+    const { limit } = equityQuery.parse(req.query);
+    res.json(await equitySeries(ctx, req.params.id, limit));
+  });
+  app.get('/api/trades/:tradeId', async (req: Request<{ tradeId: string }>, res: Response) => {
+    res.json(await explainTrade(ctx, req.params.tradeId));
   });
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware);

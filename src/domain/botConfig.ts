@@ -62,6 +62,17 @@ export type BotConfig = z.infer<typeof botConfigSchema>;
 export const botConfigInputSchema = botConfigSchema.partial().required({ id: true, symbol: true }).strict();
 export type BotConfigInput = z.infer<typeof botConfigInputSchema>;
 
+/**
+ * What a config change may set: everything but the bot's identity, its market and its starting cash (its ledger
+ * account is bound to them). A field given replaces the current value (`risk` and `strategy` as a whole).
+ */
+export const botConfigChangeSchema = botConfigSchema
+  .omit({ id: true, symbol: true, startingCash: true })
+  .partial()
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, 'the change sets no field');
+export type BotConfigChange = z.infer<typeof botConfigChangeSchema>;
+
 export const STARTING_CASH = '10000.00';
 
 export function defaultBrokerCosts(mode: BotConfig['marketDataMode']): BotConfig['broker'] {

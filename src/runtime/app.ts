@@ -93,6 +93,7 @@ export async function runApi(
       pool,
       taskQueue: config.temporal.taskQueue,
       defaultMarketDataMode: config.marketDataMode,
+      temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
     }),
     config.api.host,
     config.api.port,

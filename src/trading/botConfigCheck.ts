@@ -1,4 +1,4 @@
-import { type BotConfig, resolveBotConfig } from '../domain/botConfig';
+import { type BotConfig, botConfigChangeSchema, resolveBotConfig } from '../domain/botConfig';
 import { resolveRiskLimits } from './risk/limits';
 import { validateStrategyConfig } from './strategies';
 
@@ -11,4 +11,10 @@ export function tradableBotConfig(input: unknown, defaultMode: BotConfig['market
   validateStrategyConfig(config.strategy.name, config.strategy.params);
   resolveRiskLimits(config.risk);
   return config;
+}
+
+/** The config after `change` (botConfigChangeSchema), checked as a new one would be; throws as tradableBotConfig. */
+export function changedBotConfig(current: BotConfig, change: unknown): BotConfig {
+  const patch = botConfigChangeSchema.parse(change);
+  return tradableBotConfig({ ...current, ...patch }, current.marketDataMode);
 }

@@ -18,6 +18,9 @@ import {
 import type { OodaActivities } from '../activities';
 import { breakerAfterAttempt, breakerAllowsLive, breakerBeforeCycle, initialBreaker } from '../domain/breaker';
 import { dueAtMs, newSchedule, nextSlot, resumeSchedule, type Schedule } from '../domain/schedule';
+import { ZodError } from 'zod';
+import type { BotConfig } from '../domain/botConfig';
+import { changedBotConfig } from '../trading/botConfigCheck';
 import { nextRiskState, resumeRiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { signalPayloadProblem } from './signalPayload';
@@ -32,6 +35,7 @@ import {
   startSignal,
   statusQuery,
   stopSignal,
+  updateConfigUpdate,
 } from './messages';
 
 /** Buffered signals applied in the order sent (docs/workflow-changes.md). */
@@ -140,6 +144,28 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   });
   setHandler(stopSignal, onStop, { description: 'Stop cycling after the cycle in flight, if any, completes.' });
   if (patchedOrder) setDefaultSignalHandler(undefined);
+  // A config change is checked by a synchronous validator (the same checks as a new bot's config), so a bad one
+  // is refused before it enters history; an accepted one applies from the next cycle, a new interval at once.
+  setHandler(
+    updateConfigUpdate,
+    (change: unknown) => {
+      const before = state.config;
+      state.config = checkedChange(before, change);
+      state.configChanges = (state.configChanges ?? 0) + 1;
+      if (state.config.intervalSeconds !== before.intervalSeconds && state.schedule) {
+        state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+      }
+      log.info('config changed', { botId, fields: Object.keys(change as object) });
+      showDetails(state);
+      return status(state, inFlight);
+    },
+    {
+      validator: (change: unknown) => void checkedChange(state.config, change),
+      description:
+        'Change the config from the next cycle: any field but id, symbol and startingCash (a field replaces the ' +
+        'current value). Returns the new status; a bad change is rejected and nothing changes.',
+    },
+  );
   setHandler(statusQuery, () => status(state, inFlight), {
     description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });
@@ -172,10 +198,12 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     const next = nextSlot(state.schedule, state.lastSlot + 1, Date.now());
     if (next.skipped) skipSlots(state, next.schedule);
     const waitMs = next.dueAtMs - Date.now();
-    // Woken early by `stop` (whatever followed in the same activation, a `start`): start over and let the
-    // schedule decide. Woken by the timer: run the slot it waited for, however late the server fired it (its
+    // Woken early by `stop` (whatever followed in the same activation, a `start`) or a config change (a new
+    // interval moves the slot): start over and let the schedule decide. Woken by the timer: run the slot it waited for, however late the server fired it (its
     // lag is recorded); only slots that passed while the bot was busy or down are skipped.
-    if (waitMs > 0 && ((await condition(() => !state.running, waitMs)) || !state.running)) continue;
+    const changes = state.configChanges ?? 0;
+    const interrupted = () => !state.running || (state.configChanges ?? 0) !== changes;
+    if (waitMs > 0 && ((await condition(interrupted, waitMs)) || interrupted())) continue;
 
     const cycle = next.slot;
     state.lastSlot = cycle;
@@ -212,6 +240,22 @@ function skipSlots(state: BotState, schedule: Schedule): void {
   state.lastSlot = skipped.to;
   log.warn('slots skipped: the bot reached them too late', { botId: state.config.id, ...skipped });
   upsertMemo({ skippedSlots: { ...skipped, total: schedule.skipped } });
+}
+
+/** The config after `change`, or an ApplicationFailure (type InvalidConfig) naming what is wrong with it. */
+function checkedChange(current: BotConfig, change: unknown): BotConfig {
+  try {
+    return changedBotConfig(current, change);
+  } catch (err) {
+    const issues =
+      err instanceof ZodError ? err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : [];
+    const message = issues.length
+      ? issues.map((i) => `${i.path || 'change'}: ${i.message}`).join('; ')
+      : err instanceof Error
+        ? err.message
+        : String(err);
+    throw ApplicationFailure.create({ type: 'InvalidConfig', message, details: [issues], nonRetryable: true });
+  }
 }
 
 /** The UI's "current details" of the bot: what an operator checks first. */

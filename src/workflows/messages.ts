@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
 import type { BreakerState } from '../domain/breaker';
 import type { Schedule, SkippedSlots } from '../domain/schedule';
@@ -23,6 +23,11 @@ import type {
 export const startSignal = defineSignal('start');
 export const stopSignal = defineSignal('stop');
 export const statusQuery = defineQuery<BotStatus>('status');
+/**
+ * Changes the bot's config from its next cycle (a BotConfigChange: any field but id, symbol and startingCash);
+ * returns the new status. A synchronous validator rejects a bad change before it enters history.
+ */
+export const updateConfigUpdate = defineUpdate<BotStatus, [unknown]>('updateConfig');
 /** Asked of a cycle workflow (bot-<id>-cycle-<n>): where it is now. */
 export const phaseQuery = defineQuery<Phase>('phase');
 
@@ -96,6 +101,8 @@ export interface BotState {
   resumeRequested: boolean;
   /** Signals applied and rejected since the bot was created. */
   signals: SignalCounts;
+  /** Config changes applied (updateConfig); absent in runs from before updates existed. */
+  configChanges?: number;
 }
 
 export interface SignalCounts {

@@ -62,7 +62,8 @@ describe('npm start', () => {
     });
     expect(afterTwo).toMatchObject({ running: true, config: { marketDataMode: 'quicktest' } });
     const { trades } = (await (await api('/api/bots/btc/trades')).json()) as { trades: unknown[] };
-    expect(trades.slice(0, 2)).toMatchObject([
+    // Newest first: the milestone is the two oldest.
+    expect(trades.reverse().slice(0, 2)).toMatchObject([
       { side: 'buy', quantity: '0.1', price: '50000', realizedPnl: '0.00', cashAfter: '5000.00' },
       { side: 'sell', quantity: '0.1', price: '52000', realizedPnl: '200.00', cashAfter: '10200.00' },
     ]);
@@ -75,7 +76,7 @@ describe('npm start', () => {
       return s.cyclesCompleted > afterTwo.cyclesCompleted ? s : undefined;
     });
     const again = (await (await api('/api/bots/btc/trades')).json()) as { trades: { clientOrderId: string }[] };
-    const ids = again.trades.map((t) => t.clientOrderId);
+    const ids = again.trades.map((t) => t.clientOrderId).reverse();
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.slice(0, 2)).toEqual(['btc:1', 'btc:2']);
     await ctrlC(second);

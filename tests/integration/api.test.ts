@@ -148,7 +148,10 @@ describe('control API', () => {
 
     const { body } = await call('GET', '/api/bots/api1/trades');
     expect(body.trades.length).toBeGreaterThanOrEqual(2);
-    expect(body.trades[0]).toEqual({
+    // Newest first; the first fill is trade api1:1.
+    const oldest = [...body.trades].reverse();
+    expect(oldest[0]).toEqual({
+      tradeId: 'api1:1',
       clientOrderId: 'api1:1',
       botId: 'api1',
       cycle: 1,
@@ -161,9 +164,55 @@ describe('control API', () => {
       cashAfter: '5000.00',
       filledAt: expect.stringMatching(/Z$/),
     });
-    expect(body.trades[1]).toMatchObject({ clientOrderId: 'api1:2', side: 'sell', realizedPnl: '200.00' });
+    expect(oldest[1]).toMatchObject({
+      tradeId: 'api1:2',
+      clientOrderId: 'api1:2',
+      side: 'sell',
+      realizedPnl: '200.00',
+    });
     const cycles = body.trades.map((t: { cycle: number }) => t.cycle);
-    expect(cycles).toEqual([...cycles].sort((a: number, b: number) => a - b));
+    expect(cycles).toEqual([...cycles].sort((a: number, b: number) => b - a));
+
+    // Pages of one: the cursors walk every trade exactly once, newest to oldest, then stop.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call('GET', `/api/bots/api1/trades?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      walked.push(...page.body.trades.map((t: { tradeId: string }) => t.tradeId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(body.trades.map((t: { tradeId: string }) => t.tradeId));
+
+    // Why it traded: the cycle that bought, in one call, with the Temporal UI link.
+    const why = await call('GET', '/api/bots/api1/cycles/1');
+    expect(why.status).toBe(200);
+    expect(why.body).toMatchObject({
+      botId: 'api1',
+      cycle: 1,
+      workflowId: 'bot-api1-cycle-1',
+      temporalUi: 'http://127.0.0.1:8233/namespaces/default/workflows/bot-api1-cycle-1',
+      observation: { source: 'mock', price: '50000' },
+      decision: { action: 'buy', strategy: 'quicktest', rationale: expect.any(String) },
+      risk: { approved: true, rule: expect.any(String) },
+      fill: { clientOrderId: 'api1:1', side: 'buy', quantity: '0.1', price: '50000' },
+      effect: { cash: { before: null, after: '5000.00' } },
+    });
+    expect(why.body.summary).toMatch(/^Cycle 1: quicktest said BUY .* bought 0\.1 BTC\/USD at 50000/);
+    const sold = await call('GET', '/api/trades/api1:2');
+    expect(sold.body).toMatchObject({
+      tradeId: 'api1:2',
+      cycle: 2,
+      fill: { side: 'sell', realizedPnl: '200.00' },
+      effect: { cash: { before: '5000.00', after: '10200.00' }, realizedPnl: { before: '0.00', after: '200.00' } },
+    });
+    const journaled = await call('GET', '/api/bots/api1/cycles?limit=2');
+    expect(journaled.body.cycles).toHaveLength(2);
+    expect(journaled.body.cycles[0].cycle).toBeGreaterThan(journaled.body.cycles[1].cycle);
+    expect(journaled.body.cycles[0].explain).toBe(`/api/bots/api1/cycles/${journaled.body.cycles[0].cycle}`);
+    expect(journaled.body.nextCursor).toEqual(expect.any(String));
+    const equity = await call('GET', '/api/bots/api1/equity');
+    expect(equity.body.points[0]).toMatchObject({ cycle: 1, equity: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect(equity.body.points.length).toBeGreaterThanOrEqual(2);
     await temporal.client.workflow.getHandle('bot-api1').terminate('test done');
 
     // The stats answer comes from the stored accumulator, not the workflow: without one there is nothing learned.
@@ -178,6 +227,10 @@ describe('control API', () => {
     ['GET', '/api/bots/nobody'],
     ['GET', '/api/bots/nobody/trades'],
     ['GET', '/api/bots/nobody/stats'],
+    ['GET', '/api/bots/nobody/cycles'],
+    ['GET', '/api/bots/nobody/cycles/1'],
+    ['GET', '/api/bots/nobody/equity'],
+    ['GET', '/api/trades/nobody:1'],
     ['POST', '/api/bots/nobody/stop'],
     ['POST', '/api/bots/nobody/start'],
     ['GET', '/api/nothing-here'],
@@ -185,6 +238,68 @@ describe('control API', () => {
     const res = await call(method, path);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  it.each([
+    ['/api/bots/api1/cycles/0', 'invalid_cycle'],
+    ['/api/bots/api1/cycles/1.5', 'invalid_cycle'],
+    ['/api/bots/api1/cycles/-3', 'invalid_cycle'],
+    ['/api/bots/api1/cycles/99999999999', 'invalid_cycle'],
+    ['/api/bots/api1/cycles?limit=0', 'invalid_request'],
+    ['/api/bots/api1/cycles?limit=1000', 'invalid_request'],
+    ['/api/bots/api1/trades?cursor=garbage', 'invalid_cursor'],
+    ['/api/bots/api1/trades?cursor=eyJiZWZvcmUiOi0xfQ', 'invalid_cursor'],
+    ['/api/bots/api1/trades?sort=asc', 'invalid_request'],
+    ['/api/bots/api1/equity?limit=x', 'invalid_request'],
+    ['/api/trades/api1', 'invalid_trade_id'],
+    ['/api/trades/api1:0', 'invalid_trade_id'],
+    ['/api/trades/BAD%20ID:1', 'invalid_trade_id'],
+  ])('GET %s is a 400 %s', async (path, code) => {
+    const res = await call('GET', path);
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 400, code });
+  });
+
+  it('changes a config through a Workflow Update; a bad change is refused before it enters history', async () => {
+    expect((await call('POST', '/api/bots', { id: 'tuner', symbol: 'BTC/USD', intervalSeconds: 600 })).status).toBe(
+      201,
+    );
+    await eventually(async () => ((await call('GET', '/api/bots/tuner')).body.cyclesCompleted >= 1 ? true : undefined));
+    const changed = await call('PATCH', '/api/bots/tuner/config', { intervalSeconds: 1, cyclesPerRun: 50 });
+    expect(changed.status).toBe(200);
+    expect(changed.body.config).toMatchObject({ id: 'tuner', intervalSeconds: 1, cyclesPerRun: 50 });
+    // At 600 s the second cycle would be ten minutes away: the new interval applies at once.
+    await eventually(async () => ((await call('GET', '/api/bots/tuner')).body.cyclesCompleted >= 3 ? true : undefined));
+
+    const bad: [unknown, string][] = [
+      [{ symbol: 'ETH/USD' }, 'symbol'],
+      [{ startingCash: '5.00' }, 'startingCash'],
+      [{ intervalSeconds: -1 }, 'intervalSeconds'],
+      [{ intervalSeconds: 'fast' }, 'intervalSeconds'],
+      [{ strategy: { name: 'moon', params: {} } }, 'moon'],
+      [{ risk: { yolo: 1 } }, 'yolo'],
+      [{}, 'no field'],
+      [[1, 2], 'change'],
+    ];
+    for (const [change, named] of bad) {
+      const res = await call('PATCH', '/api/bots/tuner/config', change);
+      expect({ change, status: res.status, code: res.body.error?.code }).toEqual({
+        change,
+        status: 400,
+        code: 'invalid_config',
+      });
+      expect(res.body.error.message).toContain(named);
+    }
+    const after = await call('GET', '/api/bots/tuner');
+    expect(after.body.config).toMatchObject({ intervalSeconds: 1, cyclesPerRun: 50, symbol: 'BTC/USD' });
+    // Only the accepted change is in history: the validator refused the others before they were written.
+    const events = (await temporal.client.workflow.getHandle('bot-tuner').fetchHistory()).events ?? [];
+    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(accepted).toHaveLength(1);
+    expect((await call('PATCH', '/api/bots/nobody/config', { intervalSeconds: 5 })).status).toBe(404);
+    expect((await call('PATCH', '/api/bots/tuner/config', undefined, '{"intervalSeconds":')).body.error.code).toBe(
+      'invalid_json',
+    );
+    await temporal.client.workflow.getHandle('bot-tuner').terminate('test done');
   });
 
   it('an invalid bot id in the path is a 400', async () => {
