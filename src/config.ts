@@ -62,6 +62,13 @@ const envSchema = z.object({
   ALPHAVANTAGE_PRICE_TTL_SECONDS: z.coerce.number().min(0).default(5400),
   ALPHAVANTAGE_CANDLES_TTL_SECONDS: z.coerce.number().min(0).default(86_400),
   ALPHAVANTAGE_SENTIMENT_TTL_SECONDS: z.coerce.number().min(0).default(14_400),
+  // The Temporal SDK's Prometheus metrics of this worker (task latencies, slots, polls, cache): host:port.
+  WORKER_METRICS_ADDRESS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .optional(),
+  ),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
   // Worker tuning (docs/performance.md); unset means the SDK's default.
   WORKER_MAX_CACHED_WORKFLOWS: optionalCount,
@@ -102,7 +109,7 @@ export interface AppConfig {
     requestsPerSecond: number;
     ttl: { priceSeconds: number; candlesSeconds: number; sentimentSeconds: number };
   };
-  worker: { shutdownGraceMs: number; tuning: WorkerTuning };
+  worker: { shutdownGraceMs: number; tuning: WorkerTuning; metricsAddress?: string };
   /** Null unless a chaos campaign set crash points: the worker then dies at them on purpose. */
   chaos: { crashPoints: CrashPointSpec | null };
 }
@@ -169,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     worker: {
       shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000),
+      metricsAddress: e.WORKER_METRICS_ADDRESS,
       tuning: definedOnly({
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
         maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

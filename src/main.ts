@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   log(`starting (market data: ${config.marketDataMode}, data dir: ${config.dataDir})`);
   const parts: Part[] = [];
-  const shutdown = onShutdown(parts, log);
+  const shutdown = onShutdown(parts, log, config.worker.metricsAddress);
 
   const services = await startServices(config);
   parts.push(services);

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     );
   }
   const parts: Part[] = [];
-  const shutdown = onShutdown(parts, log);
+  const shutdown = onShutdown(parts, log, config.worker.metricsAddress);
   answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });

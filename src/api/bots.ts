@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
 import { JournalReader, type JournalRow } from '../broker/journalReader';
 import { type Broker, PaperBroker } from '../broker/paperBroker';
 import { type BotConfig, isValidBotId } from '../domain/botConfig';
@@ -26,6 +27,7 @@ import {
 } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
 import { temporalUiLink } from './explain';
+import { ledgerMetrics } from './metrics';
 
 // The bot use cases, transport-agnostic: the REST routes (and later other adapters) are thin calls into these.
 
@@ -35,6 +37,8 @@ export interface BotsContext {
   /** Answers when Postgres does (readiness); rejects when it does not. */
   pingDatabase(): Promise<void>;
   journal: JournalReader;
+  /** GET /metrics: the ledger's figures at scrape time, and the API process's. */
+  metrics: Registry;
   /** Where operators open a workflow: the Temporal UI's base URL and the namespace. */
   temporalUi: { url: string; namespace: string };
   taskQueue: string;
@@ -54,6 +58,7 @@ export function botsContext(opts: {
     ...rest,
     broker: new PaperBroker(pool),
     journal: new JournalReader(pool),
+    metrics: ledgerMetrics(pool),
     pingDatabase: () => pool.query('SELECT 1').then(() => undefined),
     temporalUi: temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
   };

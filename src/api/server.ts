@@ -72,6 +72,9 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
     const r = await readiness(ctx);
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', ctx.metrics.contentType).send(await ctx.metrics.metrics());
+  });
   app.get('/api/bots', async (req: Request, res: Response) => {
     const { limit } = listQuery.parse(req.query);
     res.json({ bots: await listBots(ctx, limit) });

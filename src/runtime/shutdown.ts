@@ -9,9 +9,16 @@ import { sdkLogger } from './logger';
 export function onShutdown(
   parts: { stop(): Promise<void> }[],
   log: (msg: string) => void,
+  /** host:port where the SDK serves its Prometheus metrics (workers: WORKER_METRICS_ADDRESS); unset: none. */
+  metricsAddress?: string,
 ): (reason: string, exitCode: number) => void {
   // The SDK installs its own signal handlers that shut workers down; ours owns the order instead.
-  Runtime.install({ shutdownSignals: [], logger: sdkLogger() });
+  Runtime.install({
+    shutdownSignals: [],
+    logger: sdkLogger(),
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
+  });
+  if (metricsAddress) log(`Temporal SDK metrics: http://${metricsAddress}/metrics`);
   let stoppingSince = 0;
   const stop = (reason: string, exitCode: number) => {
     if (stoppingSince) {

@@ -57,8 +57,9 @@ it('three workers and two APIs started at once on a fresh database all come up, 
     WORKER_SHUTDOWN_GRACE_SECONDS: '2',
   };
   const ports = [await freePort(), await freePort()];
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const procs = [
-    start('worker-1', 'workerMain.js', base),
+    start('worker-1', 'workerMain.js', { ...base, WORKER_METRICS_ADDRESS: metricsAddress }),
     start('api-1', 'apiMain.js', { ...base, API_PORT: String(ports[0]) }),
     start('worker-2', 'workerMain.js', base),
     start('api-2', 'apiMain.js', { ...base, API_PORT: String(ports[1]) }),
@@ -69,6 +70,9 @@ it('three workers and two APIs started at once on a fresh database all come up, 
       procs.map((p) => waitFor(p, p.name.startsWith('worker') ? 'polling task queue' : 'listening on')),
     );
     for (const port of ports) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    // The SDK's own Prometheus metrics, where WORKER_METRICS_ADDRESS says.
+    const sdkMetrics = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+    expect(sdkMetrics).toMatch(/^temporal_\w+/m);
     const check = new PgClient({ connectionString: db.url });
     await check.connect();
     const { rows } = await check.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id');

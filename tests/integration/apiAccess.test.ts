@@ -156,6 +156,12 @@ describe('list and readiness', () => {
         lastCycle: { cycle: expect.any(Number), dataSource: 'mock', action: expect.any(String) },
       });
       expect((await send(open, 'GET', '/api/bots?limit=1')).body.bots).toHaveLength(1);
+      // Prometheus reads the same bot from the ledger and the journal.
+      const metrics = await (await fetch(`${open.url}/metrics`)).text();
+      expect(metrics).toMatch(/^ooda_cycles_journaled\{bot="listed",source="mock"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^ooda_equity\{bot="listed"\} \d+(\.\d+)?$/m);
+      expect(metrics).toMatch(/^ooda_decisions\{bot="listed",action="\w+",risk="[\w-]+"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^ooda_api_process_resident_memory_bytes \d+/m);
       for (const bad of ['limit=0', 'limit=201', 'limit=ten', 'cursor=x']) {
         const res = await send(open, 'GET', `/api/bots?${bad}`);
         expect({ bad, status: res.status, code: res.body.error.code }).toEqual({
