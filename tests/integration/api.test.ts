@@ -302,6 +302,19 @@ describe('control API', () => {
     await temporal.client.workflow.getHandle('bot-tuner').terminate('test done');
   });
 
+  it.each([
+    ['PUT', '/api/bots/api1'],
+    ['DELETE', '/healthz'],
+    ['POST', '/api/bots/api1/trades'],
+    ['PATCH', '/api/bots/api1'],
+    ['GET', '/api/bots/api1/config'],
+  ])('a wrong method (%s %s) is a 4xx JSON error, never a 5xx', async (method, path) => {
+    const res = await fetch(`${api.url}${path}`, { method });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toEqual(expect.any(String));
+  });
+
   it('an invalid bot id in the path is a 400', async () => {
     const res = await call('GET', '/api/bots/NOT%20OK');
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_bot_id' } } });
