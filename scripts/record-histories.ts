@@ -14,7 +14,8 @@ import { temporalCliPath } from './topology/temporalProcess';
 const USAGE = `npm run record-histories [-- --out <dir>]
 
 Records real histories into <dir> (default tests/histories), replacing what is there:
-every run of a few bots and the cycle children that took the interesting paths. Takes about two minutes.`;
+every run of a few bots (continue-as-new, stop and start, a config change, a halt, live data with retries and an
+open breaker, skipped slots) and the cycle children that took the interesting paths. Takes about two minutes.`;
 
 const log = (line: string) => console.log(`[record] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,6 +68,14 @@ async function scenarios(t: Topology): Promise<void> {
   });
 
   await until(t, 'rh-runs', 'a continue-as-new', (v) => v.runs >= 1);
+  // A config change (a Workflow Update: accepted and completed in history), and a refused one (no trace).
+  await api(t, 'PATCH', '/api/bots/rh-runs/config', { cyclesPerRun: 3, marketDataMaxAttempts: 2 });
+  const refused = await fetch(`${t.apiUrl}/api/bots/rh-runs/config`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ symbol: 'ETH/USD' }),
+  });
+  if (refused.status !== 400) throw new Error(`a bad config change answered ${refused.status}, not 400`);
   await api(t, 'POST', '/api/bots/rh-runs/stop');
   await until(t, 'rh-runs', 'the stop', (v) => !v.running && v.phase === 'IDLE');
   await sleep(1500);

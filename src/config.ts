@@ -52,6 +52,8 @@ const envSchema = z.object({
       .optional(),
   ),
   API_PROTECT_READS: optionalText.pipe(z.enum(['true', 'false']).optional()),
+  // Requests a minute one client address may make; 0 turns the limit off (load tests driving many bots).
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   MARKET_DATA_MODE: optionalText.pipe(z.enum(['quicktest', 'live']).optional()),
   ALPHAVANTAGE_API_KEY: optionalText,
@@ -98,6 +100,8 @@ export interface AppConfig {
     /** With a token every mutation needs it; without one the API listens on loopback only. */
     token?: string;
     protectReads: boolean;
+    /** Requests a minute per client address; 0: no limit. */
+    rateLimitPerMinute: number;
   };
   dataDir: string;
   marketDataMode: 'quicktest' | 'live';
@@ -160,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.API_PORT,
       token: e.API_TOKEN,
       protectReads: e.API_PROTECT_READS === 'true',
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     },
     dataDir: path.resolve(e.DATA_DIR),
     marketDataMode: mode,

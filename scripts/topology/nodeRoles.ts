@@ -20,7 +20,8 @@ async function startNodeRole(
 export async function startApi(parts: Parts): Promise<number> {
   parts.assertStopped(parts.api, 'api');
   const { appEnv, apiPort, apiUrl, runDir } = parts.config;
-  const env = { ...appEnv, API_HOST: '127.0.0.1', API_PORT: String(apiPort) };
+  // No rate limit: the soak, the bench and the chaos campaign drive hundreds of bots through this API.
+  const env = { ...appEnv, API_HOST: '127.0.0.1', API_PORT: String(apiPort), API_RATE_LIMIT_PER_MINUTE: '0' };
   const logFile = path.join(runDir, 'logs', 'api.log');
   return parts.timed(
     'startApi',

@@ -11,9 +11,12 @@ export interface ApiAccess {
   token?: string;
   /** API_PROTECT_READS: reads need the token too. Liveness and readiness never do. */
   protectReads: boolean;
+  /** API_RATE_LIMIT_PER_MINUTE: requests a minute per client address; 0: no limit. Default 600. */
+  rateLimitPerMinute?: number;
 }
 
 export const OPEN_LOCALLY: ApiAccess = { protectReads: false };
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ALWAYS_OPEN = new Set(['/healthz', '/readyz']);

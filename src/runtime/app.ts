@@ -97,7 +97,11 @@ export async function runApi(
     }),
     config.api.host,
     config.api.port,
-    { token: config.api.token, protectReads: config.api.protectReads },
+    {
+      token: config.api.token,
+      protectReads: config.api.protectReads,
+      rateLimitPerMinute: config.api.rateLimitPerMinute,
+    },
   );
   return {
     api,
