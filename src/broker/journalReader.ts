@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { formatMoney } from '../domain/money';
+import { dec, formatMoney } from '../domain/money';
 import type { DataSource, Decision, Fill, RiskVerdict } from '../domain/types';
 import { fillFromRow, type FillRow } from './rows';
 
@@ -47,7 +47,7 @@ function journalRow(r: RawJournalRow): JournalRow {
     recordedAt: r.recorded_at.toISOString(),
     dataSource: r.data_source,
     dataAgeSeconds: Number(r.data_age_seconds),
-    price: r.price,
+    price: dec(r.price).toFixed(),
     decision: r.decision,
     verdict: r.verdict,
     execution: r.execution,

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       uiPort: 8233,
     });
     expect(c.database.url).toBeUndefined();
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 3000, protectReads: false });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 3000, protectReads: false, rateLimitPerMinute: 600 });
     expect(c.marketDataMode).toBe('quicktest');
     expect(c.alphaVantage).toMatchObject({ timeoutMs: 15_000, baseUrl: 'https://www.alphavantage.co/query' });
     expect(c.dataDir.endsWith('.data')).toBe(true);
@@ -20,7 +20,13 @@ describe('loadConfig', () => {
 
   it('takes an API token and protected reads', () => {
     const c = loadConfig({ API_TOKEN: 'abcdefghijklmnop0123', API_PROTECT_READS: 'true', API_HOST: '0.0.0.0' });
-    expect(c.api).toEqual({ host: '0.0.0.0', port: 3000, token: 'abcdefghijklmnop0123', protectReads: true });
+    expect(c.api).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      token: 'abcdefghijklmnop0123',
+      protectReads: true,
+      rateLimitPerMinute: 600,
+    });
   });
 
   it('reads the chaos crash points, checked like every other setting', () => {
