@@ -146,7 +146,12 @@ async function campaignOn(topology: Topology, args: ChaosArgs, schedule: ChaosSc
 
   // The bots' final state as they report it, then stop them all so that nothing moves while it is read.
   const finalRunning: Record<string, boolean | null> = {};
-  for (const b of bots) finalRunning[b.config.id] = (await viewWithRetry(topology, b.config.id))?.running ?? null;
+  const finalConfig: Record<string, Record<string, unknown> | null> = {};
+  for (const b of bots) {
+    const view = await viewWithRetry(topology, b.config.id);
+    finalRunning[b.config.id] = view?.running ?? null;
+    finalConfig[b.config.id] = view?.config ?? null;
+  }
   const settleAt = Date.now();
   const settleSignals: OperatorSignal[] = [];
   for (const b of bots) {
@@ -197,9 +202,11 @@ async function campaignOn(topology: Topology, args: ChaosArgs, schedule: ChaosSc
       records: executor.records,
       unplanned: executor.unplanned,
       signals: executor.signals,
+      configChanges: executor.configChanges,
       settle: { at: settleAt, signals: settleSignals },
       bots,
       finalRunning,
+      finalConfig,
       histories,
       facts,
       cycleStats,

@@ -3,6 +3,7 @@ import { type CrashPointName, crashPointTokenPath } from '../../src/chaos/crashP
 import { AV_FUNCTION } from '../../src/marketdata/alphavantage/parse';
 import { sleep } from '../topology/ownedProcess';
 import type { Topology } from '../topology/launcher';
+import { type ConfigChangeSent, sendConfigChange } from './configChanges';
 import { type ChaosBot, lateBot } from './fleet';
 import { type OperatorOutcome, sendUntilAccepted } from './operator';
 import type { EventKind, Lane, PlannedEvent } from './schedule';
@@ -63,6 +64,7 @@ export class FaultExecutor {
   readonly records: EventRecord[] = [];
   readonly unplanned: UnplannedExit[] = [];
   readonly signals: OperatorSignal[] = [];
+  readonly configChanges: ConfigChangeSent[] = [];
   readonly created: { botId: string; config: ChaosBot; eventId: number; acceptedAt: number | null }[] = [];
   /** Who controls a part right now (a fault's id, or the supervisor); unowned parts are watched. */
   private readonly owners = new Map<string, string>();
@@ -180,6 +182,9 @@ export class FaultExecutor {
         break;
       case 'create-bot':
         await this.createBot(e, r);
+        break;
+      case 'config-change':
+        await this.configChange(e, r);
         break;
     }
     if (late > 1000) r.detail += ` (started ${(late / 1000).toFixed(1)} s late: its lane was busy)`;
@@ -327,6 +332,18 @@ export class FaultExecutor {
     if (outcome.acceptedAt !== null) this.injected(r, `${kind} accepted (202) after ${outcome.attempts} attempt(s)`);
     else r.detail = outcome.note ?? 'not accepted';
     r.injectedAt = outcome.acceptedAt;
+  }
+
+  private async configChange(e: PlannedEvent, r: EventRecord): Promise<void> {
+    const { sent, outcome, asPlanned } = await sendConfigChange(this.topology.apiUrl, e);
+    r.operator = outcome;
+    this.configChanges.push(sent);
+    const body = JSON.stringify(sent.body);
+    if (asPlanned) {
+      const what = sent.valid ? 'applied' : 'refused';
+      this.injected(r, `${body} ${what} (HTTP ${outcome.status}) after ${outcome.attempts} attempt(s)`);
+    } else r.detail = `${body} answered ${outcome.status ?? 'nothing'}: ${outcome.note ?? 'not as planned'}`;
+    r.injectedAt = asPlanned ? outcome.acceptedAt : null;
   }
 
   private async createBot(e: PlannedEvent, r: EventRecord): Promise<void> {

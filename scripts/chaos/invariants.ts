@@ -1,6 +1,7 @@
 import type { BotHistory, CycleHistoryStats, CycleRecord } from '../observe/histories';
 import type { LedgerAudit } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
+import { type ConfigChangeSent, configChangesApplied } from './configChanges';
 import type { EventRecord, OperatorSignal, UnplannedExit } from './faults';
 import { type ChaosBot, LIVE_MAX_DATA_AGE_SECONDS } from './fleet';
 import {
@@ -32,11 +33,15 @@ export interface Observations {
   records: EventRecord[];
   unplanned: UnplannedExit[];
   signals: OperatorSignal[];
+  /** PATCH /api/bots/:id/config as sent, each with its definite answer. */
+  configChanges: ConfigChangeSent[];
   /** The stop sent to every bot at the end, so that histories and journal are final before they are read. */
   settle: { at: number; signals: OperatorSignal[] };
   bots: CampaignBot[];
   /** `running` as each bot answered just before the settling stop; null when it did not answer. */
   finalRunning: Record<string, boolean | null>;
+  /** The config each bot reported at the same moment; null when it did not answer. */
+  finalConfig: Record<string, Record<string, unknown> | null>;
   histories: BotHistory[];
   facts: BotFacts[];
   cycleStats: CycleHistoryStats[];
@@ -351,9 +356,11 @@ function signalsApplied(o: Observations): Invariant {
     const completed = cyclesOf(o, r.target).filter((c) => c.outcome === 'completed').length;
     if (completed === 0) violations.push(`bot ${r.target} was created but completed no cycle`);
   }
+  const config = configChangesApplied(o);
+  violations.push(...config.violations);
   return invariant(
     'signals-applied',
-    '7. every signal and bot creation sent was applied (config changes: the API has none yet, so none were sent)',
+    '7. every signal, config change and bot creation sent was applied; every bad config change was refused and left no trace',
     violations,
     {
       stopsAccepted: all.filter((s) => s.kind === 'stop' && s.acceptedAt !== null).length,
@@ -361,7 +368,7 @@ function signalsApplied(o: Observations): Invariant {
       stopsApplied: o.facts.reduce((s, f) => s + f.signals.filter((x) => x.name === 'stop').length, 0),
       startsApplied: o.facts.reduce((s, f) => s + f.signals.filter((x) => x.name === 'start').length, 0),
       botsCreatedMidRun: created.filter((r) => r.injected).length,
-      configChanges: 'not available in the API yet: none sent',
+      ...config.figures,
       perBot,
     },
   );

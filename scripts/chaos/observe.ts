@@ -10,9 +10,10 @@ import { CASH_DP } from '../../src/domain/money';
 import { runIdsOf } from '../observe/histories';
 
 // What the chaos invariants need beyond scripts/observe (which gives cycles, skips and run statistics): from
-// every run of each bot workflow, the signals it received, every child it initiated (a repeat shows here, where
-// a map by cycle number would hide it), why each failed cycle failed, and the causes of workflow task failures;
-// from the journal, how old the data was behind each buy; from the worker logs, the crash points hit.
+// every run of each bot workflow, the signals it received, the updates it accepted, every child it initiated (a
+// repeat shows here, where a map by cycle number would hide it), why each failed cycle failed, and the causes of
+// workflow task failures; from the journal, how old the data was behind each buy; from the worker logs, the crash
+// points hit.
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Failure = temporal.api.failure.v1.IFailure;
@@ -29,6 +30,8 @@ export interface HistoryPosition {
 export interface BotFacts {
   botId: string;
   signals: (HistoryPosition & { name: string })[];
+  /** Workflow Updates accepted (a rejected one never enters history), each with its input and outcome. */
+  updates: (HistoryPosition & { name: string; updateId: string; input: unknown; outcome: UpdateOutcome })[];
   initiated: (HistoryPosition & { cycle: number })[];
   /** Children that could not even start (e.g. the id was taken): a repeated cycle number. */
   startFailures: { cycle: number; cause: string }[];
@@ -37,6 +40,9 @@ export interface BotFacts {
   /** Workflow tasks that timed out: a worker died holding them (expected under chaos, not a failure). */
   workflowTaskTimeouts: number;
 }
+
+/** An accepted update's end: completed with a result, failed in its handler, or not completed at all. */
+export type UpdateOutcome = 'success' | 'failure' | 'not completed';
 
 export interface WorkflowTaskFailure {
   workflowId: string;
@@ -75,6 +81,7 @@ export async function readBotFacts(client: Client, botId: string): Promise<BotFa
   const facts: BotFacts = {
     botId,
     signals: [],
+    updates: [],
     initiated: [],
     startFailures: [],
     failedCycles: [],
@@ -86,12 +93,32 @@ export async function readBotFacts(client: Client, botId: string): Promise<BotFa
     const { runId } = runs[run];
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const cycleOf = new Map<number, number>();
+    const updateOf = new Map<string, BotFacts['updates'][number]>();
     for (const e of history.events ?? []) {
       const at = { run, eventId: Number(e.eventId), atMs: ms(e.eventTime) };
       switch (e.eventType) {
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
           facts.signals.push({ ...at, name: e.workflowExecutionSignaledEventAttributes?.signalName ?? '' });
           break;
+        case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+          const request = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+          const update = {
+            ...at,
+            name: request?.input?.name ?? '',
+            updateId: request?.meta?.updateId ?? '',
+            input: arrayFromPayloads(defaultPayloadConverter, request?.input?.args?.payloads ?? [])[0],
+            outcome: 'not completed' as UpdateOutcome,
+          };
+          updateOf.set(update.updateId, update);
+          facts.updates.push(update);
+          break;
+        }
+        case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+          const a = e.workflowExecutionUpdateCompletedEventAttributes;
+          const update = updateOf.get(a?.meta?.updateId ?? '');
+          if (update) update.outcome = a?.outcome?.failure ? 'failure' : 'success';
+          break;
+        }
         case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
           const input = e.startChildWorkflowExecutionInitiatedEventAttributes?.input;
           const arg = arrayFromPayloads(defaultPayloadConverter, input?.payloads ?? [])[0] as { cycle: number };

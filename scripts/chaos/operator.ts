@@ -42,6 +42,8 @@ export interface OperatorOutcome {
   ambiguous: number;
   /** The accepting answer's status, or the last one seen. */
   status: number | null;
+  /** That answer's body. */
+  body?: unknown;
   /** Why it was never accepted, or how it was accepted when not plainly. */
   note?: string;
 }
@@ -68,6 +70,7 @@ export async function sendUntilAccepted(
     outcome.attempts += 1;
     const answer = await apiRequest(base, method, route, body);
     outcome.status = answer.status;
+    outcome.body = answer.body;
     if (answer.status !== null && ok(answer.status)) {
       outcome.acceptedAt = Date.now();
       return outcome;
@@ -93,6 +96,7 @@ export async function sendUntilAccepted(
 export interface BotViewLite {
   running: boolean;
   phase: string;
+  config?: Record<string, unknown>;
 }
 
 /** The bot's own view (GET /api/bots/:id); null when the API cannot answer now. */

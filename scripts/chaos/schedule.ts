@@ -1,4 +1,5 @@
 import type { CrashPointName } from '../../src/chaos/crashPoints';
+import { badChangeCount, drawChange, initialValues, type PlannedConfigChange } from './configChanges';
 import { initialFleet, lateBot } from './fleet';
 import { seededRng, type Rng } from './rng';
 
@@ -19,7 +20,7 @@ export type FaultKind =
   | 'api-restart'
   | 'alphavantage-hang'
   | 'alphavantage-500';
-export type OperatorKind = 'stop-bot' | 'start-bot' | 'create-bot';
+export type OperatorKind = 'stop-bot' | 'start-bot' | 'create-bot' | 'config-change';
 export type EventKind = FaultKind | OperatorKind;
 export type Lane = 'workers' | 'crash-points' | 'services' | 'api' | 'alphavantage' | 'operator';
 
@@ -38,6 +39,8 @@ export interface PlannedEvent {
    * worker is started again; 0 for operator actions.
    */
   durationMs: number;
+  /** config-change only: the body of PATCH /api/bots/:id/config, and whether it must be accepted. */
+  change?: PlannedConfigChange;
 }
 
 export interface ScheduleOptions {
@@ -78,6 +81,7 @@ export function plannedCounts(minutes: number): Record<EventKind, number> {
     'stop-bot': per(5, 1) + 1, // pairs of stop then start, plus one bot stopped for good
     'start-bot': per(5, 1),
     'create-bot': per(6, 1),
+    'config-change': per(3, 2),
   };
 }
 
@@ -175,9 +179,24 @@ export function buildSchedule(options: ScheduleOptions): ChaosSchedule {
   }
   const finalStopAt = Math.round(startMs + (endMs - startMs) * opRng.range(0.5, 0.8));
   add({ kind: 'stop-bot', lane: 'operator', atMs: finalStopAt, target: stopsForGood, durationMs: 0 });
-  stratified(counts['create-bot'], startMs, endMs, opRng, 0.8).forEach((atMs, i) =>
-    add({ kind: 'create-bot', lane: 'operator', atMs, target: lateBot(i + 1, bots).id, durationMs: 0 }),
-  );
+  const created = stratified(counts['create-bot'], startMs, endMs, opRng, 0.8).map((atMs, i) => {
+    const bot = lateBot(i + 1, bots);
+    add({ kind: 'create-bot', lane: 'operator', atMs, target: bot.id, durationMs: 0 });
+    return { bot, atMs };
+  });
+
+  // Config changes to bots that exist by then (not the one stopped for good), about one in four a bad one. Their
+  // generator is their own, not the operator lane's: adding them moved no other event of a seed.
+  const configRng = seededRng(`${options.seed}/config-change`);
+  const changes = counts['config-change'];
+  const bad = new Set(configRng.shuffle([...Array(changes).keys()]).slice(0, badChangeCount(changes)));
+  const current = new Map([...initialFleet(bots), ...created.map((c) => c.bot)].map((b) => [b.id, initialValues(b)]));
+  stratified(changes, startMs, endMs, configRng, 0.9).forEach((atMs, i) => {
+    const exists = [...togglable, ...created.filter((c) => c.atMs < atMs).map((c) => c.bot.id)];
+    const target = configRng.pick(exists);
+    const change = drawChange(configRng, current.get(target)!, !bad.has(i));
+    add({ kind: 'config-change', lane: 'operator', atMs, target, durationMs: 0, change });
+  });
 
   const lanes: Lane[] = ['services', 'workers', 'crash-points', 'api', 'alphavantage', 'operator'];
   const ordered = events
@@ -193,8 +212,8 @@ export function buildSchedule(options: ScheduleOptions): ChaosSchedule {
 }
 
 const clock = (ms: number) => {
-  const s = ms / 1000;
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${(s % 60).toFixed(1).padStart(4, '0')}`;
+  const tenths = Math.round(ms / 100); // rounded once, or 59.96 s would print as 00:60.0
+  return `${String(Math.floor(tenths / 600)).padStart(2, '0')}:${((tenths % 600) / 10).toFixed(1).padStart(4, '0')}`;
 };
 
 /** The schedule as printed before a run: one line per event, in time order. */
@@ -208,7 +227,8 @@ export function formatSchedule(s: ChaosSchedule): string {
   const lines = s.events.map(
     (e) =>
       `  #${String(e.id).padStart(3)} ${clock(e.atMs)}  ${e.kind.padEnd(17)} ${e.target.padEnd(22)}` +
-      (e.durationMs ? ` ${(e.durationMs / 1000).toFixed(1)} s` : ''),
+      (e.durationMs ? ` ${(e.durationMs / 1000).toFixed(1)} s` : '') +
+      (e.change ? ` ${JSON.stringify(e.change.body)}${e.change.valid ? '' : ' (bad: must be refused)'}` : ''),
   );
   return [head, `  planned: ${counts}`, ...lines].join('\n');
 }

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCrashPoints } from '../../src/chaos/crashPoints';
 import { parseChaosArgs, UsageError } from '../../scripts/chaos/args';
 import { seededRng } from '../../scripts/chaos/rng';
-import { buildSchedule, formatSchedule } from '../../scripts/chaos/schedule';
+import { initialFleet } from '../../scripts/chaos/fleet';
+import { buildSchedule, type ChaosSchedule, formatSchedule } from '../../scripts/chaos/schedule';
 
 // The chaos campaign's building blocks, without running one (`npm run chaos` does that, for minutes): the
 // schedule is a pure function of its seed and options, the options are checked, and a crash point kills its
@@ -53,6 +54,49 @@ describe('the seeded schedule', () => {
     expect(s.planned['temporal-restart']).toBeGreaterThanOrEqual(5);
     expect(s.planned['postgres-crash']).toBeGreaterThanOrEqual(5);
     expect(s.planned['postgres-pause']).toBeGreaterThanOrEqual(5);
+  });
+
+  test('config changes target bots that exist then, never the one stopped for good; about one in four is bad', () => {
+    for (const minutes of [2, 25]) {
+      const s = buildSchedule({ ...options, minutes });
+      const changes = s.events.filter((e) => e.kind === 'config-change');
+      expect(changes.length).toBe(Math.max(2, Math.ceil(minutes / 3)));
+      const stoppedForGood = s.events
+        .filter((e) => e.kind === 'stop-bot')
+        .find(
+          (stop) => !s.events.some((e) => e.kind === 'start-bot' && e.target === stop.target && e.atMs > stop.atMs),
+        )!.target;
+      const initial = initialFleet(options.bots).map((b) => b.id);
+      const values = new Map<string, Record<string, unknown>>();
+      for (const c of changes) {
+        expect(c.target).not.toBe(stoppedForGood);
+        const creation = s.events.find((e) => e.kind === 'create-bot' && e.target === c.target);
+        expect(initial.includes(c.target) || (creation !== undefined && creation.atMs < c.atMs)).toBe(true);
+        expect(c.change).toBeDefined();
+        if (!c.change!.valid) continue;
+        // A good change sets one harmless field (never the cadence) to a value other than the one planned before.
+        const [[field, value]] = Object.entries(c.change!.body);
+        expect(['cyclesPerRun', 'marketDataMaxAttempts']).toContain(field);
+        expect(values.get(c.target)?.[field]).not.toBe(value);
+        values.set(c.target, { ...values.get(c.target), [field]: value });
+      }
+      const bad = changes.filter((c) => !c.change!.valid).length;
+      expect(bad).toBe(Math.max(1, Math.round(changes.length / 4)));
+    }
+  });
+
+  test('config changes draw from their own stream: the committed 25-minute run keeps every other event', () => {
+    const committed = JSON.parse(
+      readFileSync(path.join(ROOT, 'docs', 'chaos', 'run-25min', 'schedule.json'), 'utf8'),
+    ) as ChaosSchedule;
+    const s = buildSchedule({ seed: committed.seed, minutes: 25, workers: committed.workers, bots: committed.bots });
+    // Ids are positions in time order, so they shift around the new events; when, what and where do not.
+    const others = (events: ChaosSchedule['events']) =>
+      events.filter((e) => e.kind !== 'config-change').map(({ id: _id, ...e }) => e);
+    expect(others(s.events)).toEqual(others(committed.events));
+    const { 'config-change': changes, ...planned } = s.planned;
+    expect(planned).toEqual({ ...committed.planned, 'config-change': undefined });
+    expect(changes).toBeGreaterThan(0);
   });
 
   test('the generator is deterministic and spread over [0, 1)', () => {
