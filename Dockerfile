@@ -14,6 +14,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+# The API serves the dashboard's static files from src/ (tsc copies no HTML).
+COPY src/api/dashboard ./src/api/dashboard
 COPY migrations ./migrations
 USER node
 CMD ["node", "dist/workerMain.js"]

@@ -25,6 +25,18 @@ function workflowModules() {
 }
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'process', 'timers'];
+/** What the dashboard's browser code may use without defining it. */
+const browserGlobals = [
+  'window',
+  'document',
+  'location',
+  'history',
+  'sessionStorage',
+  'fetch',
+  'setTimeout',
+  'clearTimeout',
+  'Node',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '.temporal/**', 'coverage/**', '*.mjs', '*.js'] },
@@ -60,6 +72,19 @@ export default tseslint.config(
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch'],
     },
+  },
+  {
+    // The dashboard is plain browser JavaScript, outside the TypeScript project: untyped rules, browser globals.
+    files: ['src/api/dashboard/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['src/api/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(browserGlobals.map((name) => [name, 'readonly'])),
+    },
+    rules: { 'no-undef': 'error' },
   },
   {
     files: ['tests/**/*.ts'],

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
 import { ConfigError } from '../config';
-import { type ApiAccess, OPEN_LOCALLY, requireToken } from './access';
+import { type ApiAccess, DEFAULT_RATE_LIMIT_PER_MINUTE, OPEN_LOCALLY, requireToken } from './access';
 import { bindingProblem } from './binding';
 import {
   BOT_LIST_MAX,
@@ -31,9 +32,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** Requests a minute one client address may make: far above a dashboard polling every few seconds. */
-const RATE_LIMIT_PER_MINUTE = 600;
-
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(BOT_LIST_MAX).default(50),
 });
@@ -46,23 +44,39 @@ const pageQuery = z.strictObject({
 const equityQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
 const cycleParam = z.coerce.number().int().min(1).max(2_147_483_647);
 
+// The operator's dashboard at `/`: static files read from src/ at run time (tsc copies no HTML), so the same path
+// holds from src/ (tsx, jest) and from dist/. The charting library's browser build comes from node_modules.
+const DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'src', 'api', 'dashboard');
+const LIGHTWEIGHT_CHARTS = path.join(
+  path.dirname(require.resolve('lightweight-charts/package.json')),
+  'dist',
+  'lightweight-charts.standalone.production.js',
+);
+
 export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
-  // Per client address, before anything else runs: a script gone wild (or a token guesser) is slowed to
-  // RATE_LIMIT_PER_MINUTE and answered 429, in the API's error shape. Liveness and readiness are exempt.
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: RATE_LIMIT_PER_MINUTE,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skip: (req) => req.path === '/healthz' || req.path === '/readyz',
-      handler: (_req, _res, next) =>
-        next(new ApiError(429, 'rate_limited', `more than ${RATE_LIMIT_PER_MINUTE} requests a minute; slow down`)),
-    }),
-  );
+  // Per client address, before anything else runs: a script gone wild (or a token guesser) is slowed to the
+  // limit and answered 429, in the API's error shape. Liveness and readiness are exempt. 600 a minute is far
+  // above a dashboard polling every few seconds; a load test driving hundreds of bots turns it off (0).
+  const limit = access.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+  if (limit > 0) {
+    app.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        skip: (req) => req.path === '/healthz' || req.path === '/readyz',
+        handler: (_req, _res, next) =>
+          next(new ApiError(429, 'rate_limited', `more than ${limit} requests a minute; slow down`)),
+      }),
+    );
+  }
+  // The dashboard's files hold no data, so they load without the token; the page asks for it when the API does.
+  app.get('/vendor/lightweight-charts.js', (_req, res) => res.sendFile(LIGHTWEIGHT_CHARTS));
+  app.use(express.static(DASHBOARD_DIR));
   // The token is checked before the body is read: an unauthenticated request costs no parsing.
   app.use(requireToken(access));
   app.use(express.json({ limit: '16kb' }));

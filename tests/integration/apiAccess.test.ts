@@ -11,6 +11,18 @@ import { eventually, useTestWorker } from '../support/harness';
 const TOKEN = 'test-token-0123456789abcdef';
 const ROOT = path.resolve(__dirname, '..', '..');
 
+// Declared before useTestWorker: afterAll hooks run in declaration order, and these bots must end while the client
+// is still connected, or they stay open on the shared Temporal server, in every other file's bot list.
+afterAll(async () => {
+  await guarded?.stop();
+  await readsGuarded?.stop();
+  for (const id of ['keeper', 'listed']) {
+    await env.temporal?.client.workflow
+      .getHandle(`bot-${id}`)
+      .terminate('test done')
+      .catch(() => undefined);
+  }
+});
 const env = useTestWorker();
 let ctx: BotsContext;
 let guarded: ApiServer;
@@ -26,16 +38,6 @@ beforeAll(async () => {
   });
   guarded = await startApiServer(ctx, '127.0.0.1', 0, { token: TOKEN, protectReads: false });
   readsGuarded = await startApiServer(ctx, '127.0.0.1', 0, { token: TOKEN, protectReads: true });
-});
-afterAll(async () => {
-  await guarded?.stop();
-  await readsGuarded?.stop();
-  for (const id of ['keeper', 'listed']) {
-    await env.temporal?.client.workflow
-      .getHandle(`bot-${id}`)
-      .terminate('test done')
-      .catch(() => undefined);
-  }
 });
 
 async function send(server: ApiServer, method: string, route: string, auth?: string, body?: unknown) {
