@@ -23,6 +23,7 @@ import {
   startTemporal,
 } from './serviceControls';
 import { installExitHooks, teardown, type TeardownReport } from './teardown';
+import { reachableRunDir } from '../../src/db/postgresBinaries';
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
 
 // ONE launcher of the production topology, as separate OS processes: a Temporal dev server, a Postgres, the
@@ -128,6 +129,9 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     ...options.env,
   });
   const graceSeconds = Number(appEnv.WORKER_SHUTDOWN_GRACE_SECONDS ?? 20);
+  // As root Postgres runs as the postgres user: its directories move out of a run dir that user cannot enter.
+  const pgHome = database === 'embedded' ? reachableRunDir(runDir) : runDir;
+  if (pgHome !== runDir) options.log?.(`postgres: ${runDir} is closed to the postgres user; its data is in ${pgHome}`);
   const config: PartsConfig = {
     runDir,
     apiUrl,
@@ -140,8 +144,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     postgres:
       database === 'embedded'
         ? {
-            dataDir: path.join(runDir, 'postgres'),
-            socketDir: path.join(runDir, 'pg-socket'),
+            dataDir: path.join(pgHome, 'postgres'),
+            socketDir: path.join(pgHome, 'pg-socket'),
             port: pgPort,
             logFile: path.join(runDir, 'logs', 'postgres.log'),
             settings: options.postgresSettings,

