@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -175,7 +175,15 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   parts.log(`launching in ${runDir} (temporal ${temporalAddress}, postgres ${databaseUrl}, api ${apiUrl})`);
 
   let stopping: Promise<TeardownReport> | undefined;
-  const stop = (): Promise<TeardownReport> => (stopping ??= teardown(parts, alphaVantage).finally(unhook));
+  // A Postgres moved out of the run dir (see pgHome) is removed with the run: nothing is left in the temp dir.
+  const dropMovedPostgres = () => {
+    if (pgHome !== runDir) rmSync(pgHome, { recursive: true, force: true });
+  };
+  const stop = (): Promise<TeardownReport> =>
+    (stopping ??= teardown(parts, alphaVantage).finally(() => {
+      unhook();
+      dropMovedPostgres();
+    }));
   const unhook: () => void = options.handleSignals === false ? () => undefined : installExitHooks(parts, stop);
   try {
     // Every start settles before a failure tears down, so nothing is left half-started.
