@@ -179,6 +179,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const dropMovedPostgres = () => {
     if (pgHome !== runDir) rmSync(pgHome, { recursive: true, force: true });
   };
+  // Also at exit: a caller may end the process as soon as the processes are down, before stop() settles.
+  if (pgHome !== runDir) process.once('exit', dropMovedPostgres);
   const stop = (): Promise<TeardownReport> =>
     (stopping ??= teardown(parts, alphaVantage).finally(() => {
       unhook();
