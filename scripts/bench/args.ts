@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { parseDuration, UsageError } from '../soak/args';
+import { parseDuration, parseFlags, UsageError } from '../soak/args';
 
 // `npm run bench [-- --quick] [options]`: every option checked, every mistake named (the soak's style).
 
@@ -130,36 +129,25 @@ function sections(value: string): Section[] {
 
 /** null for --help. */
 export function parseBenchArgs(argv: string[]): BenchArgs | null {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: 'boolean' },
-        out: { type: 'string' },
-        workers: { type: 'string' },
-        fleets: { type: 'string' },
-        interval: { type: 'string' },
-        stress: { type: 'string' },
-        window: { type: 'string' },
-        warmup: { type: 'string' },
-        'floor-bots': { type: 'string' },
-        'floor-cycles': { type: 'string' },
-        'floor-interval': { type: 'string' },
-        'av-bots': { type: 'string' },
-        'av-interval': { type: 'string' },
-        'av-window': { type: 'string' },
-        inprocess: { type: 'string' },
-        skip: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    // node:util names the option: "Unknown option '--foo'".
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(argv, {
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    workers: { type: 'string' },
+    fleets: { type: 'string' },
+    interval: { type: 'string' },
+    stress: { type: 'string' },
+    window: { type: 'string' },
+    warmup: { type: 'string' },
+    'floor-bots': { type: 'string' },
+    'floor-cycles': { type: 'string' },
+    'floor-interval': { type: 'string' },
+    'av-bots': { type: 'string' },
+    'av-interval': { type: 'string' },
+    'av-window': { type: 'string' },
+    inprocess: { type: 'string' },
+    skip: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   const quick = values.quick === true;
   const d = quick ? QUICK : FULL;

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../soak/args';
+import { parseFlags, UsageError } from '../soak/args';
 import { randomSeed } from './rng';
 import { MIN_MINUTES, TAIL_MS } from './schedule';
 
@@ -64,26 +63,15 @@ function number(
 
 /** null for --help. */
 export function parseChaosArgs(argv: string[]): ChaosArgs | null {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        minutes: { type: 'string' },
-        seed: { type: 'string' },
-        workers: { type: 'string' },
-        bots: { type: 'string' },
-        out: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    // node:util names the option: "Unknown option '--foo'", "Unexpected argument 'x'".
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(argv, {
+    minutes: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    bots: { type: 'string' },
+    out: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   const str = (k: string) => values[k] as string | undefined;
   const seed = str('seed');

@@ -60,27 +60,32 @@ export function parseDuration(value: string, flag: string): number {
   return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
 }
 
-/** null for --help. */
-export function parseSoakArgs(argv: string[]): SoakArgs | null {
-  let values: Record<string, string | boolean | undefined>;
+/**
+ * node:util's parseArgs, strict and without positionals (every campaign script's flags), its errors turned into
+ * UsageErrors that name the flag.
+ */
+export function parseFlags(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean' }>,
+): Record<string, string | boolean | undefined> {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        minutes: { type: 'string' },
-        bots: { type: 'string' },
-        interval: { type: 'string' },
-        workers: { type: 'string' },
-        out: { type: 'string' },
-        warmup: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** null for --help. */
+export function parseSoakArgs(argv: string[]): SoakArgs | null {
+  const values = parseFlags(argv, {
+    minutes: { type: 'string' },
+    bots: { type: 'string' },
+    interval: { type: 'string' },
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    warmup: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   const str = (k: string) => values[k] as string | undefined;
   const intervalSeconds = str('interval') === undefined ? 5 : parseDuration(str('interval')!, '--interval');
