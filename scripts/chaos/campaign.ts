@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -5,6 +6,7 @@ import { type BotHistory, readBotHistory, readCycleHistory } from '../observe/hi
 import { auditLedger } from '../observe/ledgerAudit';
 import { mapLimit } from '../soak/run';
 import { sleep } from '../topology/ownedProcess';
+import { temporalCliPath } from '../topology/temporalProcess';
 import { launchTopology, type TeardownReport, type Topology } from '../topology/launcher';
 import type { ChaosArgs } from './args';
 import { FaultExecutor, type OperatorSignal } from './faults';
@@ -53,7 +55,7 @@ export async function runChaos(args: ChaosArgs, schedule: ChaosSchedule = buildS
   });
   let observed: { o: Observations; invariants: Invariant[]; campaignMs: number };
   try {
-    observed = await campaignOn(topology, args, schedule, tokensDir);
+    observed = await campaignOn(topology, args, schedule, tokensDir, outDir);
   } catch (err) {
     await stopTopology(topology);
     throw err;
@@ -99,7 +101,13 @@ async function stopTopology(topology: Topology): Promise<TeardownReport | undefi
   }
 }
 
-async function campaignOn(topology: Topology, args: ChaosArgs, schedule: ChaosSchedule, tokensDir: string) {
+async function campaignOn(
+  topology: Topology,
+  args: ChaosArgs,
+  schedule: ChaosSchedule,
+  tokensDir: string,
+  outDir: string,
+) {
   const bots: CampaignBot[] = [];
   for (const config of initialFleet(args.bots)) {
     const created = await sendUntilAccepted(topology.apiUrl, 'POST', '/api/bots', config, (s) => s === 201, 60_000);
@@ -189,6 +197,10 @@ async function campaignOn(topology: Topology, args: ChaosArgs, schedule: ChaosSc
         (c) => workflowTaskFailuresOf(client, c.workflowId),
       )
     ).flat();
+    // A history with a failed workflow task is kept where the report is: CI's log shows only the summary, and
+    // the replay test (tests/unit/replay.test.ts) takes these files as they are.
+    const failedRuns = [...facts.flatMap((f) => f.workflowTaskFailures), ...cycleTaskFailures];
+    await saveHistories(topology, path.join(outDir, 'histories'), failedRuns);
     const audit = await auditLedger(
       topology.databaseUrl,
       ids,
@@ -223,6 +235,38 @@ async function campaignOn(topology: Topology, args: ChaosArgs, schedule: ChaosSc
   } finally {
     await connection.close();
   }
+}
+
+/** Each run's history once, as the CLI's JSON (the UI's download format), into dir. */
+async function saveHistories(
+  topology: Topology,
+  dir: string,
+  runs: { workflowId: string; runId: string }[],
+): Promise<void> {
+  const unique = new Map(runs.map((r) => [`${r.workflowId}-${r.runId}`, r]));
+  if (unique.size === 0) return;
+  mkdirSync(dir, { recursive: true });
+  const cli = await temporalCliPath();
+  for (const [name, r] of unique) {
+    const json = execFileSync(
+      cli,
+      [
+        'workflow',
+        'show',
+        '--address',
+        topology.temporalAddress,
+        '--workflow-id',
+        r.workflowId,
+        '--run-id',
+        r.runId,
+        '--output',
+        'json',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    writeFileSync(path.join(dir, `${name}.json`), json);
+  }
+  log(`${unique.size} histories with a failed workflow task saved in ${dir}`);
 }
 
 async function viewWithRetry(topology: Topology, id: string) {

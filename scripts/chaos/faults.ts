@@ -226,7 +226,10 @@ export class FaultExecutor {
         return await start();
       } catch (err) {
         if (Date.now() > deadline) throw err;
-        this.o.log(`${what} attempt ${attempt} failed (${(err as Error).message.split('\n')[0]}): trying again`);
+        // The message's first line says what failed; its last (the log's tail) says why.
+        const lines = (err as Error).message.split('\n').filter((l) => l.trim());
+        const why = lines.length > 1 ? ` ${lines[lines.length - 1].trim().slice(0, 200)}` : '';
+        this.o.log(`${what} attempt ${attempt} failed (${lines[0]}${why}): trying again`);
         await sleep(2000);
       }
     }

@@ -40,6 +40,16 @@ import {
 
 /** Buffered signals applied in the order sent (docs/workflow-changes.md). */
 const SIGNALS_IN_ORDER_PATCH = 'signals-in-order';
+/**
+ * The cadence is moved by the bot loop, never by a signal or update handler (docs/workflow-changes.md). A
+ * handler's clock is its activation's time, and core does not always give a handler the same activation on
+ * replay as it did when the handler first ran: a signal in a workflow task that issued no command, followed by
+ * a task scheduled for an update that timed out on a dead worker's sticky queue, was handed to the handler with
+ * the later task's time by the worker that took the update, and with its own time on every later replay. A
+ * schedule anchored at that time then started a timer on replay where the history has the next cycle (chaos,
+ * seed 42, in CI). The loop runs only where history has its commands, so its clock is the same on every replay.
+ */
+const RESCHEDULE_IN_LOOP_PATCH = 'reschedule-in-loop';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
 // Bounded, unlike `account`: the bot must not stall on bookkeeping after a failed cycle while Postgres is down.
@@ -84,6 +94,13 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     state.resumeRequested = false;
   };
 
+  // Read before any handler is set: a run keeps one answer from its first task to its last.
+  const rescheduleInLoop = patched(RESCHEDULE_IN_LOOP_PATCH);
+  const requestReschedule = () => {
+    if (rescheduleInLoop) state.scheduleStale = true;
+    else state.schedule = resumeSchedule(state.schedule!, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+  };
+
   // Handlers first, so a signal or query that arrives with the first task is never lost or unanswered.
   // A signal with a payload it cannot take is counted and shown, never applied: a typo in the CLI must not
   // fail a workflow task, nor stop or start a bot by accident.
@@ -108,9 +125,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     // Resuming keeps the cadence when the next slot is still in time, else starts it afresh now: a cycle that
     // is due runs at once, time spent stopped is not counted as skipped slots, and toggling stop/start (or an
     // API retry) never adds cycles, and so never adds orders.
-    if (!state.running && state.schedule) {
-      state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
-    }
+    if (!state.running && state.schedule) requestReschedule();
     state.running = true;
     // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
     // and would hand it back, so then the resume waits for it to return.
@@ -152,9 +167,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
       const before = state.config;
       state.config = checkedChange(before, change);
       state.configChanges = (state.configChanges ?? 0) + 1;
-      if (state.config.intervalSeconds !== before.intervalSeconds && state.schedule) {
-        state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
-      }
+      if (state.config.intervalSeconds !== before.intervalSeconds && state.schedule) requestReschedule();
       log.info('config changed', { botId, fields: Object.keys(change as object) });
       showDetails(state);
       return status(state, inFlight);
@@ -195,6 +208,10 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     await condition(() => state.running || workflowInfo().continueAsNewSuggested);
     if (!state.running) return continueAsNewNow();
     state.schedule ??= newSchedule(state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+    if (state.scheduleStale) {
+      state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+      state.scheduleStale = false;
+    }
     const next = nextSlot(state.schedule, state.lastSlot + 1, Date.now());
     if (next.skipped) skipSlots(state, next.schedule);
     const waitMs = next.dueAtMs - Date.now();

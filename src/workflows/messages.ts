@@ -101,6 +101,11 @@ export interface BotState {
   resumeRequested: boolean;
   /** Signals applied and rejected since the bot was created. */
   signals: SignalCounts;
+  /**
+   * A `start` after a stop, or a new interval, has made the cadence stale: the bot loop re-anchors it at its next
+   * turn, with its own clock (RESCHEDULE_IN_LOOP_PATCH in bot.ts). Absent in runs from before the patch.
+   */
+  scheduleStale?: boolean;
   /** Config changes applied (updateConfig); absent in runs from before updates existed. */
   configChanges?: number;
 }
