@@ -101,7 +101,9 @@ async function scenarios(t: Topology): Promise<void> {
   await t.startWorker(0);
   await until(t, 'rh-runs', 'skipped slots', (v) => v.slotsSkipped > 0);
   await sleep(2000);
-  for (const id of ['rh-runs', 'rh-halt', 'rh-live']) await api(t, 'POST', `/api/bots/${id}/stop`);
+  for (const id of ['rh-runs', 'rh-live']) await api(t, 'POST', `/api/bots/${id}/stop`);
+  // The halted-then-resumed bot ends archived: its last run completes through the `archive` update.
+  await api(t, 'DELETE', '/api/bots/rh-halt');
   for (const id of ['rh-runs', 'rh-halt', 'rh-live']) {
     await until(t, id, 'the final stop', (v) => !v.running && v.phase === 'IDLE');
   }

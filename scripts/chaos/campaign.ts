@@ -168,7 +168,7 @@ async function campaignOn(
       'POST',
       `/api/bots/${b.config.id}/stop`,
       undefined,
-      (s) => s === 202,
+      (s) => s === 200,
     );
     settleSignals.push({
       botId: b.config.id,

@@ -322,7 +322,7 @@ export class FaultExecutor {
       'POST',
       `/api/bots/${e.target}/${kind}`,
       undefined,
-      (s) => s === 202,
+      (s) => s === 200,
     );
     r.operator = outcome;
     this.signals.push({
@@ -332,7 +332,7 @@ export class FaultExecutor {
       acceptedAt: outcome.acceptedAt,
       ambiguous: outcome.ambiguous,
     });
-    if (outcome.acceptedAt !== null) this.injected(r, `${kind} accepted (202) after ${outcome.attempts} attempt(s)`);
+    if (outcome.acceptedAt !== null) this.injected(r, `${kind} applied (200) after ${outcome.attempts} attempt(s)`);
     else r.detail = outcome.note ?? 'not accepted';
     r.injectedAt = outcome.acceptedAt;
   }

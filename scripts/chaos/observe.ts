@@ -29,6 +29,7 @@ export interface HistoryPosition {
 
 export interface BotFacts {
   botId: string;
+  /** `start` and `stop` received, as signals or as accepted updates (the API's), in history order. */
   signals: (HistoryPosition & { name: string })[];
   /** Workflow Updates accepted (a rejected one never enters history), each with its input and outcome. */
   updates: (HistoryPosition & { name: string; updateId: string; input: unknown; outcome: UpdateOutcome })[];
@@ -111,6 +112,8 @@ export async function readBotFacts(client: Client, botId: string): Promise<BotFa
           };
           updateOf.set(update.updateId, update);
           facts.updates.push(update);
+          // The API's start and stop are updates of those names: to the invariants, the same as the signals.
+          if (update.name === 'start' || update.name === 'stop') facts.signals.push({ ...at, name: update.name });
           break;
         }
         case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from '../../src/temporal/cli';
+import { searchAttributeArgs } from '../../src/temporal/searchAttributes';
 import { DEV_SERVER_DYNAMIC_CONFIG, type DynamicConfig, dynamicConfigArgs } from '../../src/temporal/devServer';
 import { type OwnedProcess, spawnOwned, waitUntilReady } from './ownedProcess';
 
@@ -44,7 +45,7 @@ function devServerArgs(spec: DevServerSpec): string[] {
   args.push('--db-filename', spec.dbFile, '--namespace', 'default', '--log-level', 'warn');
   // File-backed SQLite is slow with its default journal; WAL without fsync keeps cycles fast.
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
-  args.push(...dynamicConfigArgs(spec.dynamicConfig));
+  args.push(...dynamicConfigArgs(spec.dynamicConfig), ...searchAttributeArgs());
   return args;
 }
 

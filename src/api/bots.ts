@@ -4,6 +4,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
 } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
@@ -16,13 +17,14 @@ import { tradableBotConfig } from '../trading/botConfigCheck';
 import { figuresOf, type LearnedFigures } from '../trading/learning';
 import type { botWorkflow } from '../workflows/bot';
 import {
+  archiveUpdate,
   type BotStatus,
   botWorkflowId,
   type CycleSummary,
   phaseQuery,
-  startSignal,
+  startUpdate,
   statusQuery,
-  stopSignal,
+  stopUpdate,
   updateConfigUpdate,
 } from '../workflows/messages';
 import { ApiError, notFound } from './errors';
@@ -116,14 +118,84 @@ export async function createBot(
   return { id: config.id, workflowId, config };
 }
 
-export async function signalBot(ctx: BotsContext, id: string, action: 'start' | 'stop'): Promise<void> {
-  const handle = ctx.client.workflow.getHandle(botWorkflowId(checkedId(id)));
+/**
+ * `start` or `stop` through the Workflow Update of that name: the answer is the bot's new status. The signals of
+ * the same names stay for the Temporal UI and CLI. An archived bot answers 409: it never runs again.
+ */
+export async function commandBot(ctx: BotsContext, id: string, action: 'start' | 'stop'): Promise<BotStatus> {
+  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
   try {
-    await temporal(ctx, () => handle.signal(action === 'start' ? startSignal : stopSignal));
+    return await temporal(ctx, () =>
+      handle.executeUpdate(action === 'start' ? startUpdate : stopUpdate, {
+        args: [{ reason: `POST /api/bots/${id}/${action}` }],
+      }),
+    );
   } catch (err) {
-    if (isNotFound(err)) throw notFound(`bot "${id}"`);
-    throw err;
+    throw await closedOrNotFound(ctx, id, err);
   }
+}
+
+/** How long DELETE waits for a cycle in flight before it answers 202 (the archive then completes by itself). */
+const ARCHIVE_WAIT_MS = 4_000;
+
+/**
+ * Archives a bot (the `archive` update): it stops, its cycle in flight (if any) completes, then its workflow
+ * completes. Its ledger and journal stay: GET still explains its cycles and trades, and a bot created again under
+ * the same id resumes its account. 200 with the final status, or 202 while a cycle still runs; 200 again for a
+ * bot already archived.
+ */
+export async function archiveBot(
+  ctx: BotsContext,
+  id: string,
+): Promise<{ archived: boolean; status: BotStatus | null }> {
+  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  let update;
+  try {
+    update = await temporal(ctx, () =>
+      handle.startUpdate(archiveUpdate, {
+        args: [{ reason: `DELETE /api/bots/${id}` }],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      }),
+    );
+  } catch (err) {
+    const answer = await closedOrNotFound(ctx, id, err);
+    if (answer instanceof ApiError && answer.code === 'bot_archived') {
+      return { archived: true, status: await temporal(ctx, () => handle.query(statusQuery)) };
+    }
+    throw answer;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ARCHIVE_WAIT_MS)));
+  try {
+    const status = await Promise.race([update.result(), waited]);
+    return { archived: status !== null, status };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The API's answer to an update that failed: 404 for no such bot, 409 for one whose workflow has ended
+ * (archived), 400 for arguments the update refused; anything else as it is.
+ */
+async function closedOrNotFound(ctx: BotsContext, id: string, err: unknown): Promise<unknown> {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === 'InvalidRequest') return new ApiError(400, 'invalid_request', err.cause.message);
+  }
+  if (!isNotFound(err)) return err;
+  // An update to a workflow that has completed answers "not found" too: tell the two apart.
+  let status: string;
+  try {
+    status = (await temporal(ctx, () => ctx.client.workflow.getHandle(botWorkflowId(id)).describe())).status.name;
+  } catch (e) {
+    if (isNotFound(e)) return notFound(`bot "${id}"`);
+    throw e;
+  }
+  return new ApiError(
+    409,
+    'bot_archived',
+    `bot "${id}" is archived (its workflow is ${status}); create it again to resume its ledger`,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { JournalRow } from '../broker/journalReader';
 import { isValidBotId } from '../domain/botConfig';
 import type { Fill } from '../domain/types';
+import { ruleVerdicts, type RuleVerdict } from '../trading/risk';
 import type { BotsContext } from './bots';
 import { ApiError, notFound } from './errors';
 
@@ -18,7 +19,7 @@ export interface Explanation {
   summary: string;
   observation: { source: string; price: string; ageSeconds: number };
   decision: JournalRow['decision'];
-  risk: JournalRow['verdict'];
+  risk: JournalRow['verdict'] & { rules: RuleVerdict[] };
   order: JournalRow['execution'];
   fill: Fill | null;
   /** Before: after the bot's previous journaled cycle (null for its first). */
@@ -44,7 +45,7 @@ export async function explainCycle(ctx: BotsContext, botId: string, cycle: numbe
     summary: summarize(row, fill),
     observation: { source: row.dataSource, price: row.price, ageSeconds: row.dataAgeSeconds },
     decision: row.decision,
-    risk: row.verdict,
+    risk: { ...row.verdict, rules: ruleVerdicts(row.verdict) },
     order: row.execution,
     fill,
     effect: {

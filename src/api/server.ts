@@ -11,7 +11,9 @@ import { bindingProblem } from './binding';
 import {
   BOT_LIST_MAX,
   type BotsContext,
+  archiveBot,
   changeBotConfig,
+  commandBot,
   createBot,
   getBot,
   getStats,
@@ -21,7 +23,6 @@ import {
   listTrades,
   PAGE_MAX,
   readiness,
-  signalBot,
 } from './bots';
 import { ApiError, errorMiddleware } from './errors';
 import { explainCycle, explainTrade } from './explain';
@@ -97,12 +98,14 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
     res.status(201).json(await createBot(ctx, req.body ?? {}));
   });
   app.post('/api/bots/:id/start', async (req: Request<{ id: string }>, res: Response) => {
-    await signalBot(ctx, req.params.id, 'start');
-    res.status(202).json({ id: req.params.id, signal: 'start' });
+    res.json(await commandBot(ctx, req.params.id, 'start'));
   });
   app.post('/api/bots/:id/stop', async (req: Request<{ id: string }>, res: Response) => {
-    await signalBot(ctx, req.params.id, 'stop');
-    res.status(202).json({ id: req.params.id, signal: 'stop' });
+    res.json(await commandBot(ctx, req.params.id, 'stop'));
+  });
+  app.delete('/api/bots/:id', async (req: Request<{ id: string }>, res: Response) => {
+    const { archived, status } = await archiveBot(ctx, req.params.id);
+    res.status(archived ? 200 : 202).json({ id: req.params.id, archived, status });
   });
   app.patch('/api/bots/:id/config', async (req: Request<{ id: string }>, res: Response) => {
     res.json(await changeBotConfig(ctx, req.params.id, req.body ?? {}));

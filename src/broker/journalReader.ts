@@ -14,7 +14,7 @@ export interface JournalRow {
   dataAgeSeconds: number;
   price: string;
   decision: Decision;
-  verdict: Pick<RiskVerdict, 'approved' | 'rule' | 'reason' | 'order'>;
+  verdict: Pick<RiskVerdict, 'approved' | 'rule' | 'reason' | 'order' | 'amendments'>;
   /** The execution phase's summary as journaled (status, clientOrderId, side, quantity, price, fee, ...). */
   execution: Record<string, unknown> | null;
   cash: string;

@@ -95,6 +95,8 @@ export interface RiskVerdict {
   order: { side: Side; quantity: DecimalString } | null;
   /** True when the bot must halt new entries until an operator resumes it (e.g. max drawdown). */
   halt?: boolean;
+  /** Rules that resized or replaced the order, in order; absent when none did (most cycles: history stays small). */
+  amendments?: { rule: string; reason: string }[];
 }
 
 export interface Fill {

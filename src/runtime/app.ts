@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import type { Pool } from 'pg';
 import { PaperBroker } from '../broker/paperBroker';
 import { armCrashPoints } from '../chaos/crashPoints';
@@ -53,6 +54,9 @@ export async function runWorker(
 ): Promise<Part> {
   armCrashPoints(config.chaos.crashPoints);
   const connection = await NativeConnection.connect({ address: temporalAddress });
+  const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);
+  if (added.length)
+    log(`worker: added search attributes ${added.join(', ')} to namespace "${config.temporal.namespace}"`);
   const workers = await createBotWorkers({
     connection,
     namespace: config.temporal.namespace,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalCli } from './cli';
+import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
 // that have none. With a dbFilename it persists, so a restart keeps the bots and their histories.
@@ -80,6 +81,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         '--sqlite-pragma',
         'synchronous=OFF',
         ...dynamicConfigArgs(DEV_SERVER_DYNAMIC_CONFIG),
+        ...searchAttributeArgs(),
       ],
     },
   });

@@ -13,6 +13,7 @@ import {
   setDefaultSignalHandler,
   setHandler,
   upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OodaActivities } from '../activities';
@@ -26,6 +27,7 @@ import { phaseOptions } from './activityOptions';
 import { signalPayloadProblem } from './signalPayload';
 import { oodaCycleWorkflow } from './cycle';
 import {
+  archiveUpdate,
   type BotState,
   type BotStatus,
   type BotWorkflowInput,
@@ -33,10 +35,13 @@ import {
   cycleWorkflowId,
   noSignals,
   startSignal,
+  startUpdate,
   statusQuery,
   stopSignal,
+  stopUpdate,
   updateConfigUpdate,
 } from './messages';
+import { botIdKey, type BotStateLabel, botStateKey, strategyKey, symbolKey } from './searchAttributes';
 
 /** Buffered signals applied in the order sent (docs/workflow-changes.md). */
 const SIGNALS_IN_ORDER_PATCH = 'signals-in-order';
@@ -50,6 +55,8 @@ const SIGNALS_IN_ORDER_PATCH = 'signals-in-order';
  * seed 42, in CI). The loop runs only where history has its commands, so its clock is the same on every replay.
  */
 const RESCHEDULE_IN_LOOP_PATCH = 'reschedule-in-loop';
+/** The bot's search attributes (BotId, Symbol, Strategy, BotState), set by the loop (docs/workflow-changes.md). */
+const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
 // Bounded, unlike `account`: the bot must not stall on bookkeeping after a failed cycle while Postgres is down.
@@ -94,8 +101,9 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     state.resumeRequested = false;
   };
 
-  // Read before any handler is set: a run keeps one answer from its first task to its last.
+  // Patches are read before any handler is set: a run keeps one answer from its first task to its last.
   const rescheduleInLoop = patched(RESCHEDULE_IN_LOOP_PATCH);
+  const searchAttributesOn = patched(SEARCH_ATTRIBUTES_PATCH);
   const requestReschedule = () => {
     if (rescheduleInLoop) state.scheduleStale = true;
     else state.schedule = resumeSchedule(state.schedule!, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
@@ -106,12 +114,15 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   // fail a workflow task, nor stop or start a bot by accident.
   const accepted = (name: 'start' | 'stop', args: unknown[]): boolean => {
     const problem = signalPayloadProblem(args);
-    if (problem === null) {
-      state.signals[name] += 1;
-      return true;
-    }
+    if (problem === null) return true;
     rejectSignal(name, problem);
     return false;
+  };
+  // An update with a payload it cannot take is refused before it enters history; the caller sees why.
+  const refuseBadPayload = (...args: unknown[]) => {
+    const problem = signalPayloadProblem(args);
+    if (problem !== null)
+      throw ApplicationFailure.create({ type: 'InvalidRequest', message: problem, nonRetryable: true });
   };
   function rejectSignal(name: string, reason: string): void {
     state.signals.rejected += 1;
@@ -120,11 +131,13 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     showDetails(state);
   }
 
-  const onStart = (...args: unknown[]) => {
-    if (!accepted('start', args)) return;
+  // `start` and `stop`, whether a signal or an update brought them.
+  const applyStart = () => {
+    state.signals.start += 1;
     // Resuming keeps the cadence when the next slot is still in time, else starts it afresh now: a cycle that
     // is due runs at once, time spent stopped is not counted as skipped slots, and toggling stop/start (or an
-    // API retry) never adds cycles, and so never adds orders.
+    // API retry) never adds cycles, and so never adds orders. An archived bot stays archived.
+    if (state.archived) return;
     if (!state.running && state.schedule) requestReschedule();
     state.running = true;
     // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
@@ -135,10 +148,16 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     }
     showDetails(state);
   };
-  const onStop = (...args: unknown[]) => {
-    if (!accepted('stop', args)) return;
+  const applyStop = () => {
+    state.signals.stop += 1;
     state.running = false;
     showDetails(state);
+  };
+  const onStart = (...args: unknown[]) => {
+    if (accepted('start', args)) applyStart();
+  };
+  const onStop = (...args: unknown[]) => {
+    if (accepted('stop', args)) applyStop();
   };
   // Signals that reach a run before its first task (sent while the previous run continued as new) wait for
   // their handler, and the SDK hands them to each handler as it is set: every `start`, then every `stop`, and a
@@ -179,6 +198,44 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
         'current value). Returns the new status; a bad change is rejected and nothing changes.',
     },
   );
+  setHandler(
+    startUpdate,
+    () => {
+      applyStart();
+      return status(state, inFlight);
+    },
+    {
+      validator: refuseBadPayload,
+      description: 'As the start signal (resume on schedule, clear a max-drawdown halt); returns the new status.',
+    },
+  );
+  setHandler(
+    stopUpdate,
+    () => {
+      applyStop();
+      return status(state, inFlight);
+    },
+    {
+      validator: refuseBadPayload,
+      description: 'As the stop signal (no new cycle; one in flight completes); returns the new status.',
+    },
+  );
+  setHandler(
+    archiveUpdate,
+    async () => {
+      state.archived = true;
+      state.running = false;
+      showDetails(state);
+      await condition(() => inFlight === null);
+      return status(state, inFlight);
+    },
+    {
+      validator: refuseBadPayload,
+      description:
+        'Stop for good: returns once a cycle in flight has completed, then the bot completes. The ledger stays; ' +
+        'a bot created again under the same id resumes it.',
+    },
+  );
   setHandler(statusQuery, () => status(state, inFlight), {
     description: 'Running flag, phase, cycle counts, portfolio, last cycle, breaker, risk state, statistics.',
   });
@@ -197,6 +254,25 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   }
 
   showDetails(state);
+  // Search attributes are set here in the loop, never in a handler, and only when they change: the loop runs
+  // where history has its commands (see RESCHEDULE_IN_LOOP_PATCH), and a bot's steady cycles add no event.
+  let shown: { strategy: string; state: BotStateLabel } | null = null;
+  const showSearchAttributes = () => {
+    if (!searchAttributesOn) return;
+    const now = { strategy: state.config.strategy.name, state: stateLabel(state) };
+    if (shown?.strategy === now.strategy && shown.state === now.state) return;
+    upsertSearchAttributes([
+      ...(shown
+        ? []
+        : [
+            { key: botIdKey, value: botId },
+            { key: symbolKey, value: state.config.symbol },
+          ]),
+      { key: strategyKey, value: now.strategy },
+      { key: botStateKey, value: now.state },
+    ]);
+    shown = now;
+  };
   let cyclesThisRun = 0;
   const continueAsNewNow = async () => {
     await condition(allHandlersFinished);
@@ -204,8 +280,14 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     return continueAsNew<typeof botWorkflow>({ config: state.config, state });
   };
   for (;;) {
+    showSearchAttributes();
     // A stopped bot still takes signals and queries; it continues as new when its history asks for it.
-    await condition(() => state.running || workflowInfo().continueAsNewSuggested);
+    await condition(() => state.running || state.archived === true || workflowInfo().continueAsNewSuggested);
+    showSearchAttributes();
+    if (state.archived) {
+      await condition(allHandlersFinished);
+      return;
+    }
     if (!state.running) return continueAsNewNow();
     state.schedule ??= newSchedule(state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
     if (state.scheduleStale) {
@@ -275,12 +357,18 @@ function checkedChange(current: BotConfig, change: unknown): BotConfig {
   }
 }
 
+function stateLabel(state: BotState): BotStateLabel {
+  if (state.archived) return 'archived';
+  if (!state.running) return 'stopped';
+  return state.riskState?.halted ? 'halted' : 'running';
+}
+
 /** The UI's "current details" of the bot: what an operator checks first. */
 function showDetails(state: BotState): void {
   const p = state.portfolio;
   const lines = [
-    `**${state.config.id}** ${state.config.symbol} (${state.config.marketDataMode}): ${state.running ? 'running' : 'stopped'}` +
-      `${state.riskState?.halted ? ', HALTED (max drawdown): send start to resume' : ''}`,
+    `**${state.config.id}** ${state.config.symbol} (${state.config.marketDataMode}): ${stateLabel(state)}` +
+      `${state.riskState?.halted ? ' (max drawdown): send start to resume' : ''}`,
     `cycles ${state.cyclesCompleted} completed, ${state.cyclesFailed} failed; run ${state.runs + 1}`,
     p
       ? `equity ${p.equity}, cash ${p.cash}, position ${p.position.quantity}, realized ${p.realizedPnl}`
@@ -374,6 +462,7 @@ function status(state: BotState, inFlight: number | null): BotStatus {
     botId: state.config.id,
     symbol: state.config.symbol,
     running: state.running,
+    archived: state.archived ?? false,
     phase: inFlight === null ? 'IDLE' : 'IN_CYCLE',
     currentCycle:
       inFlight === null ? null : { cycle: inFlight, workflowId: cycleWorkflowId(state.config.id, inFlight) },

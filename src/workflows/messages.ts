@@ -28,6 +28,21 @@ export const statusQuery = defineQuery<BotStatus>('status');
  * returns the new status. A synchronous validator rejects a bad change before it enters history.
  */
 export const updateConfigUpdate = defineUpdate<BotStatus, [unknown]>('updateConfig');
+/**
+ * `start` and `stop` as Workflow Updates (the API's): the same effect as the signals of the same names, but the
+ * caller gets the new status back, and a call with arguments is refused before it enters history.
+ */
+export const startUpdate = defineUpdate<BotStatus, [OperatorNote]>('start');
+export const stopUpdate = defineUpdate<BotStatus, [OperatorNote]>('stop');
+/**
+ * Stops the bot for good: returns once a cycle in flight (if any) has completed, and the bot workflow then
+ * completes. The ledger stays; a bot created again under the same id resumes it.
+ */
+export const archiveUpdate = defineUpdate<BotStatus, [OperatorNote]>('archive');
+/** What `start`, `stop` and `archive` take, signal or update: why (shown in history). The CLI may send nothing. */
+export interface OperatorNote {
+  reason?: string;
+}
 /** Asked of a cycle workflow (bot-<id>-cycle-<n>): where it is now. */
 export const phaseQuery = defineQuery<Phase>('phase');
 
@@ -106,10 +121,13 @@ export interface BotState {
    * turn, with its own clock (RESCHEDULE_IN_LOOP_PATCH in bot.ts). Absent in runs from before the patch.
    */
   scheduleStale?: boolean;
+  /** Set by `archive`: the bot completes once no cycle is in flight. Absent in runs from before archiving. */
+  archived?: boolean;
   /** Config changes applied (updateConfig); absent in runs from before updates existed. */
   configChanges?: number;
 }
 
+/** `start` and `stop` applied, whether sent as signals or as updates. */
 export interface SignalCounts {
   start: number;
   stop: number;
@@ -132,6 +150,8 @@ export interface BotStatus {
   botId: string;
   symbol: string;
   running: boolean;
+  /** Archived (DELETE /api/bots/:id): it completes, or has completed, and never cycles again. */
+  archived: boolean;
   /** IDLE between cycles; IN_CYCLE while a cycle workflow runs (ask it for its own phase). */
   phase: 'IDLE' | 'IN_CYCLE';
   currentCycle: { cycle: number; workflowId: string } | null;

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { botsContext } from '../../src/api/bots';
 import { startApiServer, type ApiServer } from '../../src/api/server';
+import { RISK_RULES } from '../../src/trading/risk';
 import {
   createTestDatabase,
   eventually,
@@ -133,14 +134,18 @@ describe('control API', () => {
     const stored = await db.broker.statistics('api1');
     expect(stored!.lastCycle).toBeGreaterThanOrEqual(stats.body.learned.asOfCycle);
 
-    expect(await call('POST', '/api/bots/api1/stop')).toMatchObject({ status: 202 });
+    // start and stop are Workflow Updates: the answer is the new status, at once.
+    const stopAnswer = await call('POST', '/api/bots/api1/stop');
+    expect(stopAnswer).toMatchObject({ status: 200, body: { botId: 'api1', running: false, archived: false } });
     const stopped = await eventually(async () => {
       const res = await call('GET', '/api/bots/api1');
       return res.body.running === false && res.body.currentCycle === null ? res.body : undefined;
     });
     await new Promise((r) => setTimeout(r, 3500));
     expect((await call('GET', '/api/bots/api1')).body.cyclesCompleted).toBe(stopped.cyclesCompleted);
-    expect(await call('POST', '/api/bots/api1/start')).toMatchObject({ status: 202 });
+    const startAnswer = await call('POST', '/api/bots/api1/start');
+    expect(startAnswer).toMatchObject({ status: 200, body: { running: true } });
+    expect(startAnswer.body.signals.start).toBe(stopAnswer.body.signals.start + 1);
     await eventually(async () => {
       const res = await call('GET', '/api/bots/api1');
       return res.body.cyclesCompleted > stopped.cyclesCompleted ? true : undefined;
@@ -198,6 +203,9 @@ describe('control API', () => {
       effect: { cash: { before: null, after: '5000.00' } },
     });
     expect(why.body.summary).toMatch(/^Cycle 1: quicktest said BUY .* bought 0\.1 BTC\/USD at 50000/);
+    // Every risk rule's verdict, in the order the gatekeeper ran them.
+    expect(why.body.risk.rules.map((r: { rule: string }) => r.rule)).toEqual(RISK_RULES.map((r) => r.name));
+    expect(why.body.risk.rules.every((r: { outcome: string }) => r.outcome === 'passed')).toBe(true);
     const sold = await call('GET', '/api/trades/api1:2');
     expect(sold.body).toMatchObject({
       tradeId: 'api1:2',
@@ -233,6 +241,7 @@ describe('control API', () => {
     ['GET', '/api/trades/nobody:1'],
     ['POST', '/api/bots/nobody/stop'],
     ['POST', '/api/bots/nobody/start'],
+    ['DELETE', '/api/bots/nobody'],
     ['GET', '/api/nothing-here'],
   ])('%s %s is a 404 with a JSON error', async (method, path) => {
     const res = await call(method, path);
@@ -300,6 +309,88 @@ describe('control API', () => {
       'invalid_json',
     );
     await temporal.client.workflow.getHandle('bot-tuner').terminate('test done');
+  });
+
+  it('archives a bot: DELETE stops it, its workflow completes, its ledger stays; search attributes follow its state', async () => {
+    expect((await call('POST', '/api/bots', { id: 'retiree', symbol: 'BTC/USD', intervalSeconds: 1 })).status).toBe(
+      201,
+    );
+    await eventually(async () =>
+      (await call('GET', '/api/bots/retiree')).body.cyclesCompleted >= 2 ? true : undefined,
+    );
+    const handle = temporal.client.workflow.getHandle('bot-retiree');
+    const attributes = async () => {
+      const { searchAttributes } = await handle.describe();
+      return Object.fromEntries(Object.entries(searchAttributes).map(([k, v]) => [k, (v as unknown[])[0]]));
+    };
+    expect(await attributes()).toMatchObject({
+      BotId: 'retiree',
+      Symbol: 'BTC/USD',
+      Strategy: 'quicktest',
+      BotState: 'running',
+    });
+    // Operators filter bots by them: the CLI's and the UI's list query.
+    await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of temporal.client.workflow.list({ query: "BotId = 'retiree' AND BotState = 'running'" })) {
+        found.push(w.workflowId);
+      }
+      return found.includes('bot-retiree') ? true : undefined;
+    });
+    expect((await call('POST', '/api/bots/retiree/stop')).status).toBe(200);
+    await eventually(async () => ((await attributes()).BotState === 'stopped' ? true : undefined));
+    expect((await call('POST', '/api/bots/retiree/start', { reason: 'x' })).status).toBe(200);
+    await eventually(async () => ((await attributes()).BotState === 'running' ? true : undefined));
+
+    const archived = await call('DELETE', '/api/bots/retiree');
+    expect(archived).toMatchObject({
+      status: 200,
+      body: { id: 'retiree', archived: true, status: { archived: true, running: false, phase: 'IDLE' } },
+    });
+    await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
+    expect((await attributes()).BotState).toBe('archived');
+    const cycles = archived.body.status.cyclesCompleted;
+    expect(cycles).toBeGreaterThanOrEqual(2);
+    // Archived: no longer listed, never started or stopped again; its ledger and explanations stay.
+    expect((await call('GET', '/api/bots')).body.bots.map((b: { id: string }) => b.id)).not.toContain('retiree');
+    expect(await call('POST', '/api/bots/retiree/start')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'bot_archived' } },
+    });
+    expect(await call('DELETE', '/api/bots/retiree')).toMatchObject({ status: 200, body: { archived: true } });
+    expect((await call('GET', '/api/bots/retiree/cycles')).body.cycles.length).toBe(cycles);
+    expect((await call('GET', '/api/bots/retiree/cycles/1')).status).toBe(200);
+    expect(await db.broker.account('retiree')).toMatchObject({ symbol: 'BTC/USD' });
+    // Created again, it resumes its ledger and its cycle numbering.
+    expect((await call('POST', '/api/bots', { id: 'retiree', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
+      201,
+    );
+    await eventually(async () => {
+      const b = (await call('GET', '/api/bots/retiree')).body;
+      return b.cyclesCompleted > cycles ? b : undefined;
+    });
+    await handle.terminate('test done');
+  });
+
+  it('refuses start, stop and archive with arguments they cannot take, before anything enters history', async () => {
+    expect((await call('POST', '/api/bots', { id: 'picky', symbol: 'BTC/USD', intervalSeconds: 600 })).status).toBe(
+      201,
+    );
+    await eventually(async () => ((await call('GET', '/api/bots/picky')).body.cyclesCompleted >= 1 ? true : undefined));
+    const handle = temporal.client.workflow.getHandle('bot-picky');
+    const refusal = (name: string, args: [unknown, ...unknown[]]) =>
+      handle.executeUpdate(name, { args }).then(
+        () => 'accepted',
+        (err: Error) => `${err.message}: ${(err.cause as Error | undefined)?.message}`,
+      );
+    for (const name of ['start', 'stop', 'archive']) {
+      expect(await refusal(name, [{ reason: 7 }])).toMatch(/^Workflow Update failed: reason must be a string/);
+      expect(await refusal(name, [1, 2])).toMatch(/^Workflow Update failed: expected at most one argument/);
+    }
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
+    expect((await call('GET', '/api/bots/picky')).body).toMatchObject({ running: true, archived: false });
+    await handle.terminate('test done');
   });
 
   it.each([

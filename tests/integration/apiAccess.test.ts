@@ -95,7 +95,8 @@ describe('with API_TOKEN', () => {
 
   it('applies a mutation with the token', async () => {
     const stopped = await send(guarded, 'POST', '/api/bots/keeper/stop', `bearer  ${TOKEN}`);
-    expect(stopped.status).toBe(202);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.running).toBe(false);
     await eventually(async () =>
       (await send(guarded, 'GET', '/api/bots/keeper')).body.running === false ? true : undefined,
     );

@@ -305,8 +305,17 @@ function renderCycles(cycles) {
 function fieldText(value) {
   if (value === null || typeof value !== 'object') return String(value ?? '—');
   return Object.entries(value)
-    .map(([k, v]) => `${k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .map(([k, v]) =>
+      k === 'rules' && Array.isArray(v)
+        ? rulesText(v)
+        : `${k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : v}`,
+    )
     .join('\n');
+}
+
+/** Every risk rule's verdict, one line each: "stop-loss: passed", "max-position: resized (why)". */
+function rulesText(rules) {
+  return ['rules:', ...rules.map((r) => `  ${r.rule}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`)].join('\n');
 }
 
 async function explain(route, title) {

@@ -117,6 +117,32 @@ function contextOf(input: RiskInput): RiskContext {
  * out-of-range risk override: InvalidRiskLimitsError) or a malformed input throws. The verdict names the rule that
  * decided: the first that refused, else the first that changed the order, else `all-passed` (or `hold`).
  */
+/** One rule's part in a verdict, for an explanation: every rule, in the order the gatekeeper runs them. */
+export interface RuleVerdict {
+  rule: string;
+  outcome: 'passed' | 'resized' | 'refused' | 'not reached';
+  reason?: string;
+}
+
+/**
+ * Every rule's verdict, read back from a verdict: the rules run in RISK_RULES order until one refuses, so each
+ * rule before the deciding one passed (or resized the order: `amendments`), the one that refused refused, and
+ * the rest were not reached. Derived, not stored, so the cycle's history carries no list of passes.
+ */
+export function ruleVerdicts(verdict: Pick<RiskVerdict, 'approved' | 'rule' | 'reason' | 'amendments'>): RuleVerdict[] {
+  const refusedBy = verdict.approved ? null : RISK_RULES.findIndex((r) => r.name === verdict.rule);
+  // A verdict journaled before `amendments` existed names its one resizing rule as the deciding rule.
+  const amendments =
+    verdict.amendments ??
+    (verdict.approved && verdict.rule !== 'all-passed' ? [{ rule: verdict.rule, reason: verdict.reason }] : []);
+  return RISK_RULES.map((r, i): RuleVerdict => {
+    if (refusedBy !== null && refusedBy >= 0 && i > refusedBy) return { rule: r.name, outcome: 'not reached' };
+    if (refusedBy === i) return { rule: r.name, outcome: 'refused', reason: verdict.reason };
+    const amended = amendments.find((a) => a.rule === r.name);
+    return amended ? { rule: r.name, outcome: 'resized', reason: amended.reason } : { rule: r.name, outcome: 'passed' };
+  });
+}
+
 export function evaluateRisk(input: RiskInput): RiskVerdict {
   const ctx = contextOf(input);
   const parsed = orderOf(input.decision);
@@ -127,14 +153,21 @@ export function evaluateRisk(input: RiskInput): RiskVerdict {
     const outcome = rule.check(order, ctx);
     if (outcome.kind !== 'amend' && outcome.halt) halt = true;
     if (outcome.kind === 'reject') {
-      return { approved: false, rule: rule.name, reason: outcome.reason, order: null, ...(halt ? { halt } : {}) };
+      return {
+        approved: false,
+        rule: rule.name,
+        reason: outcome.reason,
+        order: null,
+        ...(halt ? { halt } : {}),
+        ...(changes.length ? { amendments: changes } : {}),
+      };
     }
     if (outcome.kind === 'amend') {
       order = outcome.order;
       changes.push({ rule: rule.name, reason: outcome.reason });
     }
   }
-  const haltFlag = halt ? { halt } : {};
+  const haltFlag = { ...(halt ? { halt } : {}), ...(changes.length ? { amendments: changes } : {}) };
   if (order === null) {
     return parsed.problem
       ? { approved: false, rule: 'invalid-order', reason: parsed.problem, order: null, ...haltFlag }

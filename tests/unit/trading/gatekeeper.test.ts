@@ -8,6 +8,8 @@ import {
   nextRiskState,
   resolveRiskLimits,
   resumeRiskState,
+  RISK_RULES,
+  ruleVerdicts,
 } from '../../../src/trading/risk';
 import { buy, HOLD, NOW, riskInput, sell } from './fixtures';
 
@@ -50,6 +52,37 @@ describe('the risk gatekeeper', () => {
     const both = evaluateRisk(riskInput(buy('0.5'), '50000', {}, { risk: { maxOrderNotional: 20000 } }));
     expect(both.rule).toBe('max-order-notional');
     expect(both.reason).toMatch(/^max-order-notional: .*; max-position: /);
+  });
+
+  it("reads every rule's verdict back from a verdict: passed, resized, refused, not reached", () => {
+    const names = RISK_RULES.map((r) => r.name);
+    const all = ruleVerdicts(evaluateRisk(riskInput(buy('0.1'), '50000')));
+    expect(all.map((v) => v.rule)).toEqual(names);
+    expect(all.every((v) => v.outcome === 'passed')).toBe(true);
+
+    const both = ruleVerdicts(evaluateRisk(riskInput(buy('0.5'), '50000', {}, { risk: { maxOrderNotional: 20000 } })));
+    expect(both.filter((v) => v.outcome === 'resized').map((v) => v.rule)).toEqual([
+      'max-order-notional',
+      'max-position',
+    ]);
+    expect(both.find((v) => v.rule === 'max-position')!.reason).toMatch(/position/);
+
+    // Bad data refuses a buy: the exits before it passed, the rules after it never ran.
+    const stale = evaluateRisk(riskInput(buy('0.1'), '50000', {}, { market: { source: 'cache', ageSeconds: 86_400 } }));
+    expect(stale).toMatchObject({ approved: false, rule: 'data-quality' });
+    const verdicts = ruleVerdicts(stale);
+    const at = names.indexOf('data-quality');
+    expect(verdicts[at]).toEqual({ rule: 'data-quality', outcome: 'refused', reason: stale.reason });
+    expect(verdicts.slice(0, at).every((v) => v.outcome === 'passed')).toBe(true);
+    expect(verdicts.slice(at + 1).every((v) => v.outcome === 'not reached')).toBe(true);
+
+    // A verdict journaled before `amendments` existed: its one resizing rule is the deciding rule.
+    const old = ruleVerdicts({ approved: true, rule: 'max-position', reason: 'cut to the position cap' });
+    expect(old.find((v) => v.outcome === 'resized')).toEqual({
+      rule: 'max-position',
+      outcome: 'resized',
+      reason: 'cut to the position cap',
+    });
   });
 
   it('turns a malformed decision into an invalid-order verdict, not an exception', () => {
