@@ -1,14 +1,15 @@
 import { assertApiBinding, ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, type Part } from './runtime/app';
 import { answerStatsRequests } from './runtime/processStats';
+import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run api`: the control API alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 
-const log = (msg: string) => console.log(`[ooda-bot api] ${msg}`);
-
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger('ooda-bot api', config.log);
+  const log = sayer(logger);
   if (!config.temporal.address || !config.database.url) {
     throw new ConfigError(
       'invalid configuration:\n  npm run api needs TEMPORAL_ADDRESS and DATABASE_URL (npm start embeds both)',
@@ -17,11 +18,11 @@ async function main(): Promise<void> {
   // Before anything connects: an API open to the network without a token is refused at once, naming API_TOKEN.
   assertApiBinding(config);
   const parts: Part[] = [];
-  onShutdown(parts, log);
+  onShutdown(parts, logger);
   answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });
-  const api = await runApi(config, config.temporal.address, pool);
+  const api = await runApi(config, config.temporal.address, pool, logger);
   parts.push(api);
   log(`listening on ${api.api.url}`);
 }

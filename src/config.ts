@@ -54,6 +54,9 @@ const envSchema = z.object({
   API_PROTECT_READS: optionalText.pipe(z.enum(['true', 'false']).optional()),
   // Requests a minute one client address may make; 0 turns the limit off (load tests driving many bots).
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: pretty in a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   MARKET_DATA_MODE: optionalText.pipe(z.enum(['quicktest', 'live']).optional()),
   ALPHAVANTAGE_API_KEY: optionalText,
@@ -116,6 +119,12 @@ export interface AppConfig {
   worker: { shutdownGraceMs: number; tuning: WorkerTuning; metricsAddress?: string };
   /** Null unless a chaos campaign set crash points: the worker then dies at them on purpose. */
   chaos: { crashPoints: CrashPointSpec | null };
+  log: LogSettings;
+}
+
+export interface LogSettings {
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  format: 'auto' | 'json' | 'pretty';
 }
 
 /** Worker settings an operator may tune; undefined leaves the SDK's default. */
@@ -190,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }),
     },
     chaos: { crashPoints },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
 }
 

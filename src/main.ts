@@ -2,18 +2,19 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, runWorker, type Part } from './runtime/app';
 import { ensureDefaultBot } from './runtime/defaultBot';
 import { startServices } from './runtime/services';
+import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm start`: Temporal (embedded or given), Postgres (embedded or given), the worker, the API and the default
 // bot, in one process tree. Ctrl-C stops everything, in reverse order.
 
-const log = (msg: string) => console.log(`[ooda-bot] ${msg}`);
-
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger('ooda-bot', config.log);
+  const log = sayer(logger);
   log(`starting (market data: ${config.marketDataMode}, data dir: ${config.dataDir})`);
   const parts: Part[] = [];
-  const shutdown = onShutdown(parts, log, config.worker.metricsAddress);
+  const shutdown = onShutdown(parts, logger, config.worker.metricsAddress);
 
   const services = await startServices(config);
   parts.push(services);
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const pool = await openDatabase(services.databaseUrl, log);
   parts.push({ stop: () => pool.end() });
   parts.push(await runWorker(config, services.temporalAddress, pool, log, (reason) => shutdown(reason, 1)));
-  const api = await runApi(config, services.temporalAddress, pool);
+  const api = await runApi(config, services.temporalAddress, pool, logger);
   parts.push(api);
 
   const bot = await ensureDefaultBot(api.client, config.temporal.taskQueue, config.marketDataMode);

@@ -1,21 +1,22 @@
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, runWorker, type Part } from './runtime/app';
 import { answerStatsRequests } from './runtime/processStats';
+import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run worker`: the worker alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 
-const log = (msg: string) => console.log(`[ooda-bot worker] ${msg}`);
-
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger('ooda-bot worker', config.log);
+  const log = sayer(logger);
   if (!config.temporal.address || !config.database.url) {
     throw new ConfigError(
       'invalid configuration:\n  npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL (npm start embeds both)',
     );
   }
   const parts: Part[] = [];
-  const shutdown = onShutdown(parts, log, config.worker.metricsAddress);
+  const shutdown = onShutdown(parts, logger, config.worker.metricsAddress);
   answerStatsRequests(); // heap figures for a launcher over IPC; its death stops this process as SIGTERM does
   const pool = await openDatabase(config.database.url, log);
   parts.push({ stop: () => pool.end() });

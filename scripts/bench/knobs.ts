@@ -11,7 +11,6 @@ import {
   type RunMeter,
 } from './floor';
 import { cpuOver } from './fleets';
-import { stopTopology } from './topology';
 
 // What the dev server's dynamic config does: the floor alone, at a 1 s cadence and back to back, on dev
 // servers that differ only in their dynamic config, one knob added at a time from none (the server's
@@ -83,7 +82,7 @@ async function withDevServer<T>(
   } finally {
     await worker?.stop();
     await connection?.close();
-    await stopTopology(t);
+    await t.stop();
   }
 }
 

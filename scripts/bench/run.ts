@@ -12,7 +12,6 @@ import { measureIdle, runFleetPoint } from './fleets';
 import { floorVsReal, startFloorWorker, type FloorWorker } from './floor';
 import { inProcessLoop } from './inProcess';
 import { compareDynamicConfig } from './knobs';
-import { stopTopology } from './topology';
 import { renderTables, targetRows, type BenchFigures, type TargetRow } from './table';
 
 // `npm run bench`: every section on one topology (one Temporal dev server, one Postgres, the API, W workers),
@@ -126,7 +125,7 @@ export async function runBench(args: BenchArgs): Promise<BenchOutcome> {
     try {
       await onTopology(topology, args, figures, outDir, on, checkpoint);
     } finally {
-      const t = await stopTopology(topology);
+      const t = await topology.stop();
       log(
         `topology stopped in ${t.stopMs} ms; processes left: ${t.alivePids.length}, ports open: ${t.openPorts.length}`,
       );

@@ -322,7 +322,8 @@ export class FaultExecutor {
       'POST',
       `/api/bots/${e.target}/${kind}`,
       undefined,
-      (s) => s === 200,
+      // 200: applied as an update; 202: no worker in time, recorded as the signal (applied when one runs).
+      (s) => s === 200 || s === 202,
     );
     r.operator = outcome;
     this.signals.push({
@@ -332,7 +333,7 @@ export class FaultExecutor {
       acceptedAt: outcome.acceptedAt,
       ambiguous: outcome.ambiguous,
     });
-    if (outcome.acceptedAt !== null) this.injected(r, `${kind} applied (200) after ${outcome.attempts} attempt(s)`);
+    if (outcome.acceptedAt !== null) this.injected(r, `${kind} accepted after ${outcome.attempts} attempt(s)`);
     else r.detail = outcome.note ?? 'not accepted';
     r.injectedAt = outcome.acceptedAt;
   }

@@ -181,11 +181,19 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   };
   // Also at exit: a caller may end the process as soon as the processes are down, before stop() settles.
   if (pgHome !== runDir) process.once('exit', dropMovedPostgres);
-  const stop = (): Promise<TeardownReport> =>
-    (stopping ??= teardown(parts, alphaVantage).finally(() => {
+  // The teardown ends by awaiting the exit of the guardian, an unref'd child: with nothing else pending, Node would
+  // exit right there with code 0, before any caller's next line (a failed soak once exited 0 that way). A timer
+  // holds the event loop open until the teardown settles.
+  const stop = (): Promise<TeardownReport> => {
+    if (stopping) return stopping;
+    const keepAlive = setInterval(() => undefined, 1000);
+    stopping = teardown(parts, alphaVantage).finally(() => {
+      clearInterval(keepAlive);
       unhook();
       dropMovedPostgres();
-    }));
+    });
+    return stopping;
+  };
   const unhook: () => void = options.handleSignals === false ? () => undefined : installExitHooks(parts, stop);
   try {
     // Every start settles before a failure tears down, so nothing is left half-started.

@@ -3,7 +3,9 @@ import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  isGrpcDeadlineError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -22,8 +24,10 @@ import {
   botWorkflowId,
   type CycleSummary,
   phaseQuery,
+  startSignal,
   startUpdate,
   statusQuery,
+  stopSignal,
   stopUpdate,
   updateConfigUpdate,
 } from '../workflows/messages';
@@ -118,21 +122,44 @@ export async function createBot(
   return { id: config.id, workflowId, config };
 }
 
+/** How long start/stop wait for a worker to apply the update before they fall back to the signal. */
+const UPDATE_WAIT_MS = 3_000;
+
 /**
- * `start` or `stop` through the Workflow Update of that name: the answer is the bot's new status. The signals of
- * the same names stay for the Temporal UI and CLI. An archived bot answers 409: it never runs again.
+ * `start` or `stop` through the Workflow Update of that name: 200 with the bot's new status. Only a worker can
+ * apply an update; when none does in time (all down, or busy recovering), the command is sent as the signal of
+ * the same name instead, which the server records at once and the bot applies when a worker is back: 202,
+ * `applied: false`. A stop must never be lost to an outage. Both may then apply (the late update and the
+ * signal): a second stop or start changes nothing. An archived bot answers 409: it never runs again.
  */
-export async function commandBot(ctx: BotsContext, id: string, action: 'start' | 'stop'): Promise<BotStatus> {
+export async function commandBot(
+  ctx: BotsContext,
+  id: string,
+  action: 'start' | 'stop',
+): Promise<{ applied: true; status: BotStatus } | { applied: false; signal: 'start' | 'stop'; note: string }> {
   const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  const note = { reason: `${action} from the API (POST /api/bots/${id}/${action})` };
   try {
-    return await temporal(ctx, () =>
-      handle.executeUpdate(action === 'start' ? startUpdate : stopUpdate, {
-        args: [{ reason: `POST /api/bots/${id}/${action}` }],
-      }),
+    const update = action === 'start' ? startUpdate : stopUpdate;
+    const status = await ctx.client.withDeadline(Date.now() + UPDATE_WAIT_MS, () =>
+      handle.executeUpdate(update, { args: [note] }),
     );
+    return { applied: true, status };
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err))) {
+      throw await closedOrNotFound(ctx, id, err);
+    }
+  }
+  try {
+    await temporal(ctx, () => handle.signal(action === 'start' ? startSignal : stopSignal, note));
   } catch (err) {
     throw await closedOrNotFound(ctx, id, err);
   }
+  return {
+    applied: false,
+    signal: action,
+    note: `no worker applied it within ${UPDATE_WAIT_MS / 1000} s: sent as the ${action} signal, applied when a worker runs`,
+  };
 }
 
 /** How long DELETE waits for a cycle in flight before it answers 202 (the archive then completes by itself). */

@@ -18,7 +18,7 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 
-export const errorMiddleware: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   if (err instanceof ApiError) {
     res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
     return;
@@ -70,6 +70,8 @@ export const errorMiddleware: ErrorRequestHandler = (err: unknown, _req, res, _n
       .json({ error: { code: 'database_unavailable', message: 'Postgres is not answering', details: null } });
     return;
   }
-  console.error('api: unexpected error', err);
+  // pino-http's request logger when the API has one (the line carries the request id), else stderr.
+  if (req.log) req.log.error({ err }, 'api: unexpected error');
+  else console.error('api: unexpected error', err);
   res.status(500).json({ error: { code: 'internal', message: 'internal error', details: null } });
 };

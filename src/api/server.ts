@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { z } from 'zod';
 import { ConfigError } from '../config';
 import { type ApiAccess, DEFAULT_RATE_LIMIT_PER_MINUTE, OPEN_LOCALLY, requireToken } from './access';
 import { bindingProblem } from './binding';
 import {
-  BOT_LIST_MAX,
   type BotsContext,
   archiveBot,
   changeBotConfig,
@@ -21,11 +22,12 @@ import {
   equitySeries,
   listCycles,
   listTrades,
-  PAGE_MAX,
   readiness,
 } from './bots';
 import { ApiError, errorMiddleware } from './errors';
 import { explainCycle, explainTrade } from './explain';
+import { openApiDocument, SWAGGER_UI_DIR } from './openapi';
+import { cycleParam, equityQuery, listQuery, pageQuery } from './schemas';
 
 export interface ApiServer {
   url: string;
@@ -33,17 +35,7 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const listQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(BOT_LIST_MAX).default(50),
-});
-
-/** Pages: `limit` (1-200, default 50) and the opaque `cursor` a previous page returned as `nextCursor`. */
-const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(50),
-  cursor: z.string().max(200).optional(),
-});
-const equityQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
-const cycleParam = z.coerce.number().int().min(1).max(2_147_483_647);
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 // The operator's dashboard at `/`: static files read from src/ at run time (tsc copies no HTML), so the same path
 // holds from src/ (tsx, jest) and from dist/. The charting library's browser build comes from node_modules.
@@ -54,10 +46,30 @@ const LIGHTWEIGHT_CHARTS = path.join(
   'lightweight-charts.standalone.production.js',
 );
 
-export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): express.Express {
+export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY, logger?: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
+  // One JSON line per request (method, path, status, time taken) with its id, which the answer carries as
+  // x-request-id; a caller's own x-request-id is kept when it looks like one. The Authorization header is
+  // redacted by the logger.
+  if (logger) {
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (req, res) => {
+          const given = req.headers['x-request-id'];
+          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+          res.setHeader('x-request-id', id);
+          return id;
+        },
+        // Liveness probes every few seconds would drown the rest.
+        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+        customLogLevel: (_req, res, err) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      }),
+    );
+  }
   // Per client address, before anything else runs: a script gone wild (or a token guesser) is slowed to the
   // limit and answered 429, in the API's error shape. Liveness and readiness are exempt. 600 a minute is far
   // above a dashboard polling every few seconds; a load test driving hundreds of bots turns it off (0).
@@ -83,6 +95,12 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // The API describes itself: OpenAPI 3.1 generated from the zod schemas the routes validate with, browsable at
+  // /api/docs (Swagger UI, served from node_modules: no network needed).
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApi));
+  app.get('/api/docs', (_req, res) => res.sendFile(path.join(DASHBOARD_DIR, 'docs.html')));
+  app.use('/api/docs/assets', express.static(SWAGGER_UI_DIR, { index: false }));
   app.get('/readyz', async (_req, res) => {
     const r = await readiness(ctx);
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
@@ -97,12 +115,14 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY): e
   app.post('/api/bots', async (req: Request, res: Response) => {
     res.status(201).json(await createBot(ctx, req.body ?? {}));
   });
-  app.post('/api/bots/:id/start', async (req: Request<{ id: string }>, res: Response) => {
-    res.json(await commandBot(ctx, req.params.id, 'start'));
-  });
-  app.post('/api/bots/:id/stop', async (req: Request<{ id: string }>, res: Response) => {
-    res.json(await commandBot(ctx, req.params.id, 'stop'));
-  });
+  // 200 with the new status; 202 when no worker answered and the command went as a signal (see commandBot).
+  for (const action of ['start', 'stop'] as const) {
+    app.post(`/api/bots/:id/${action}`, async (req: Request<{ id: string }>, res: Response) => {
+      const outcome = await commandBot(ctx, req.params.id, action);
+      if (outcome.applied) res.json(outcome.status);
+      else res.status(202).json({ id: req.params.id, ...outcome });
+    });
+  }
   app.delete('/api/bots/:id', async (req: Request<{ id: string }>, res: Response) => {
     const { archived, status } = await archiveBot(ctx, req.params.id);
     res.status(archived ? 200 : 202).json({ id: req.params.id, archived, status });
@@ -152,10 +172,11 @@ export async function startApiServer(
   host: string,
   port: number,
   access: ApiAccess = OPEN_LOCALLY,
+  logger?: Logger,
 ): Promise<ApiServer> {
   const problem = bindingProblem(host, access);
   if (problem) throw new ConfigError(`invalid configuration:\n  ${problem}`);
-  const app = createApp(ctx, access);
+  const app = createApp(ctx, access, logger);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

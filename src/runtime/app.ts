@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import type { Pool } from 'pg';
 import { PaperBroker } from '../broker/paperBroker';
@@ -88,6 +89,7 @@ export async function runApi(
   config: AppConfig,
   temporalAddress: string,
   pool: Pool,
+  logger?: Logger,
 ): Promise<Part & { api: ApiServer; client: Client }> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -106,6 +108,7 @@ export async function runApi(
       protectReads: config.api.protectReads,
       rateLimitPerMinute: config.api.rateLimitPerMinute,
     },
+    logger,
   );
   return {
     api,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { BotConfig } from '../domain/botConfig';
 import { tradableBotConfig } from '../trading/botConfigCheck';
 import type { botWorkflow } from '../workflows/bot';
-import { botWorkflowId, startSignal, statusQuery } from '../workflows/messages';
+import { botWorkflowId, type OperatorNote, startSignal, statusQuery } from '../workflows/messages';
 
 export const DEFAULT_BOT = { id: 'btc', symbol: 'BTC/USD' };
 
@@ -13,12 +13,12 @@ export async function ensureDefaultBot(
   marketDataMode: BotConfig['marketDataMode'],
 ): Promise<BotConfig> {
   const config = tradableBotConfig(DEFAULT_BOT, marketDataMode);
-  const handle = await client.workflow.signalWithStart<typeof botWorkflow, []>('botWorkflow', {
+  const handle = await client.workflow.signalWithStart<typeof botWorkflow, [OperatorNote?]>('botWorkflow', {
     workflowId: botWorkflowId(config.id),
     taskQueue,
     args: [{ config }],
     signal: startSignal,
-    signalArgs: [],
+    signalArgs: [{ reason: 'npm start: the default bot runs' }],
   });
   // An existing bot keeps the config it was created with: report that one, not the one asked for.
   return (await handle.query(statusQuery)).config;

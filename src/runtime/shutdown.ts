@@ -1,5 +1,6 @@
 import { Runtime } from '@temporalio/worker';
-import { sdkLogger } from './logger';
+import type { Logger } from 'pino';
+import { sayer, sdkLogger } from './logging';
 
 /**
  * Stops the started parts in reverse order on SIGINT/SIGTERM, or when a part fails for good (a dead worker
@@ -8,14 +9,15 @@ import { sdkLogger } from './logger';
  */
 export function onShutdown(
   parts: { stop(): Promise<void> }[],
-  log: (msg: string) => void,
+  logger: Logger,
   /** host:port where the SDK serves its Prometheus metrics (workers: WORKER_METRICS_ADDRESS); unset: none. */
   metricsAddress?: string,
 ): (reason: string, exitCode: number) => void {
   // The SDK installs its own signal handlers that shut workers down; ours owns the order instead.
+  const log = sayer(logger);
   Runtime.install({
     shutdownSignals: [],
-    logger: sdkLogger(),
+    logger: sdkLogger(logger),
     ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
   });
   if (metricsAddress) log(`Temporal SDK metrics: http://${metricsAddress}/metrics`);

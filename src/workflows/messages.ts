@@ -20,8 +20,8 @@ import type {
 //   temporal workflow query  --workflow-id bot-btc --name status
 
 /** Resume cycling; also clears a max-drawdown halt (the operator's resume). */
-export const startSignal = defineSignal('start');
-export const stopSignal = defineSignal('stop');
+export const startSignal = defineSignal<[OperatorNote?]>('start');
+export const stopSignal = defineSignal<[OperatorNote?]>('stop');
 export const statusQuery = defineQuery<BotStatus>('status');
 /**
  * Changes the bot's config from its next cycle (a BotConfigChange: any field but id, symbol and startingCash);

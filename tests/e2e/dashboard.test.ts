@@ -158,6 +158,26 @@ describe('the dashboard', () => {
     await page.close();
   });
 
+  it('describes the API: OpenAPI 3.1 at /api/openapi.json, browsable at /api/docs without any network', async () => {
+    const doc = await read('/api/openapi.json');
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/bots', '/api/bots/{id}', '/api/bots/{id}/cycles/{n}', '/api/trades/{tradeId}']),
+    );
+    // Generated from the schemas the routes validate with: the create body requires what the route requires.
+    const create = doc.paths['/api/bots'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(['id', 'symbol']);
+    expect(create.additionalProperties).toBe(false);
+    const page = await browser.newPage();
+    page.on('pageerror', (err) => pageProblems.push(err.message));
+    await page.goto(`${api.url}/api/docs`);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
+    expect(await text(page, '.swagger-ui .info .title')).toContain('OODA Bot control API');
+    expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(15);
+    await page.close();
+    expect(pageProblems).toEqual([]);
+  });
+
   it('asks for the token once when the API protects reads, then sends it with every call', async () => {
     const guarded = await startApiServer(ctx, '127.0.0.1', 0, { token: TOKEN, protectReads: true });
     try {

@@ -1,10 +1,11 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { startFakeAlphaVantage } from '../support/fakeAlphaVantage';
 import { freePort } from '../support/globalSetup';
 import { createTestDatabase } from '../support/harness';
-import { npmRun, printed, processesMentioning, type Running, stopGroup, until } from '../support/processes';
+import { npmRun, printed, processesMentioning, type Running, said, stopGroup, until } from '../support/processes';
 
 // The program as users run it: `npm start` on the embedded defaults (the README's quick start), `npm start`
 // with an Alpha Vantage key, and the production parts `npm run worker` + `npm run api` against given services.
@@ -38,8 +39,8 @@ const asEnv = (o: Record<string, number | string>) =>
 
 async function ctrlC(run: Running): Promise<void> {
   await stopGroup(run, 'SIGINT');
-  expect(run.output()).toContain('[ooda-bot] stopped');
-  expect(run.output()).not.toContain('while stopping');
+  expect(said(run)).toContain('[ooda-bot] stopped');
+  expect(said(run)).not.toContain('while stopping');
   expect(processesMentioning(dataDir)).toEqual([]);
 }
 
@@ -51,8 +52,8 @@ describe('npm start', () => {
 
     const first = npmRun('start', env);
     await until('start-up', first, printed(first, 'press Ctrl-C'), 240_000);
-    expect(first.output()).toContain(`API:         http://127.0.0.1:${ports.API_PORT}`);
-    expect(first.output()).toContain(`Temporal UI: http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
+    expect(said(first)).toContain(`API:         http://127.0.0.1:${ports.API_PORT}`);
+    expect(said(first)).toContain(`Temporal UI: http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     expect((await api('/healthz')).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 
@@ -82,25 +83,93 @@ describe('npm start', () => {
     await ctrlC(second);
   }, 600_000);
 
-  it('with ALPHAVANTAGE_API_KEY: the default bot trades on live data', async () => {
+  it('with ALPHAVANTAGE_API_KEY: the default bot trades on live data; no secret reaches a log or a history', async () => {
+    const key = 'av-key-SECRET-4f9c2e71';
+    const token = 'api-token-SECRET-8b1d5a30c6e2';
     const fake = await startFakeAlphaVantage();
+    let run: Running | undefined;
     try {
       const ports = await embeddedPorts();
-      const run = npmRun(
+      run = npmRun(
         'start',
-        asEnv({ ...ports, DATA_DIR: dataDir, ALPHAVANTAGE_API_KEY: 'local', ALPHAVANTAGE_BASE_URL: fake.url }),
+        asEnv({
+          ...ports,
+          DATA_DIR: dataDir,
+          ALPHAVANTAGE_API_KEY: key,
+          ALPHAVANTAGE_BASE_URL: fake.url,
+          API_TOKEN: token,
+          LOG_LEVEL: 'debug',
+        }),
       );
       await until('start-up', run, printed(run, 'press Ctrl-C'), 240_000);
-      expect(run.output()).toContain('default bot "btc" (BTC/USD, live)');
-      const s = await until('a live cycle', run, async () => {
-        const st = (await (await fetch(`http://127.0.0.1:${ports.API_PORT}/api/bots/btc`)).json()) as Status;
-        return st.lastCycle ? st : undefined;
+      expect(said(run)).toContain('default bot "btc" (BTC/USD, live)');
+      const api = `http://127.0.0.1:${ports.API_PORT}`;
+      const s = await until('two live cycles', run, async () => {
+        const st = (await (await fetch(`${api}/api/bots/btc`)).json()) as Status;
+        return st.cyclesCompleted >= 2 && st.lastCycle ? st : undefined;
       });
-      expect(s.lastCycle?.dataSource).toBe('live');
+      // The first cycle fetched live; the next ones may read the price it cached.
+      expect(s.lastCycle?.dataSource).toMatch(/^(live|cache)$/);
+      const first = (await (await fetch(`${api}/api/bots/btc/cycles/1`)).json()) as { observation: { source: string } };
+      expect(first.observation.source).toBe('live');
       expect(fake.requests.map((r) => r.function)).toEqual(
         expect.arrayContaining(['CURRENCY_EXCHANGE_RATE', 'DIGITAL_CURRENCY_DAILY']),
       );
+      // The key did reach Alpha Vantage, so a leak below would be a real one.
+      expect(fake.requests.some((r) => r.params.apikey === key)).toBe(true);
+      // A refused and an accepted mutation, each logged with its request id; the header itself never is.
+      const wrong = await fetch(`${api}/api/bots/btc/stop`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer nope' },
+      });
+      expect(wrong.status).toBe(401);
+      const stop = await fetch(`${api}/api/bots/btc/stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': 'e2e-stop-1' },
+      });
+      expect(stop.status).toBe(200);
+      expect(stop.headers.get('x-request-id')).toBe('e2e-stop-1');
+      await until('the stop', run, async () => {
+        const st = (await (await fetch(`${api}/api/bots/btc`)).json()) as Status & { phase: string };
+        return st.phase === 'IDLE' ? true : undefined;
+      });
+
+      // Every history the bot wrote: its run and every cycle, inputs, results, memos and search attributes.
+      const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
+      const histories: string[] = [];
+      try {
+        const client = new Client({ connection });
+        for await (const w of client.workflow.list({ query: "WorkflowId STARTS_WITH 'bot-btc'" })) {
+          const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+          histories.push(JSON.stringify(history));
+        }
+      } finally {
+        await connection.close();
+      }
+      expect(histories.length).toBeGreaterThanOrEqual(3);
       await ctrlC(run);
+      const stopped = run;
+      run = undefined;
+
+      const output = stopped.output();
+      for (const secret of [key, token]) {
+        expect(histories.filter((h) => h.includes(secret))).toEqual([]);
+        expect(output.includes(secret)).toBe(false);
+      }
+      // The logs are JSON lines (not a terminal here): the request logs name the request id, and the SDK's lines
+      // about the bot's workflows carry its id.
+      const lines = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, any>);
+      expect(lines.length).toBeGreaterThan(10);
+      const stopLine = lines.find((l) => l.req?.id === 'e2e-stop-1');
+      expect(stopLine).toMatchObject({ name: 'ooda-bot', res: { statusCode: 200 } });
+      expect(stopLine!.req.headers.authorization).toBe('[redacted]');
+      expect(lines.find((l) => l.res?.statusCode === 401)?.req.headers.authorization).toBe('[redacted]');
+      expect(
+        lines.some((l) => l.component === 'temporal-sdk' && l.botId === 'btc' && typeof l.cycle === 'number'),
+      ).toBe(true);
     } finally {
       await fake.close();
     }
@@ -112,7 +181,7 @@ describe('npm run worker and npm run api against given services', () => {
     const worker = npmRun('worker', {});
     const { code } = await worker.exited;
     expect(code).toBe(2);
-    expect(worker.output()).toContain('npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL');
+    expect(said(worker)).toContain('npm run worker needs TEMPORAL_ADDRESS and DATABASE_URL');
   }, 120_000);
 
   it('run a bot created through the API, and stop cleanly on SIGTERM', async () => {
@@ -153,8 +222,8 @@ describe('npm run worker and npm run api against given services', () => {
       await stopGroup(worker, 'SIGTERM');
       await db.drop();
     }
-    expect(worker.output()).toContain('[ooda-bot worker] stopped');
-    expect(api.output()).toContain('[ooda-bot api] stopped');
+    expect(said(worker)).toContain('[ooda-bot worker] stopped');
+    expect(said(api)).toContain('[ooda-bot api] stopped');
     expect(processesMentioning(taskQueue)).toEqual([]);
   }, 600_000);
 });

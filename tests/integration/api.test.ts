@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { botsContext } from '../../src/api/bots';
 import { startApiServer, type ApiServer } from '../../src/api/server';
+import { tradableBotConfig } from '../../src/trading/botConfigCheck';
 import { RISK_RULES } from '../../src/trading/risk';
 import {
   createTestDatabase,
@@ -369,6 +370,23 @@ describe('control API', () => {
       const b = (await call('GET', '/api/bots/retiree')).body;
       return b.cyclesCompleted > cycles ? b : undefined;
     });
+    await handle.terminate('test done');
+  });
+
+  it('sends stop as a signal when no worker applies the update in time: 202, and the stop is in history', async () => {
+    // A bot on a task queue no worker polls: its update cannot be applied, its signal is still recorded.
+    const config = tradableBotConfig({ id: 'orphan', symbol: 'BTC/USD', intervalSeconds: 60 }, 'quicktest');
+    const handle = await temporal.client.workflow.start('botWorkflow', {
+      workflowId: 'bot-orphan',
+      taskQueue: 'no-worker-polls-this',
+      args: [{ config }],
+    });
+    const res = await call('POST', '/api/bots/orphan/stop');
+    expect(res).toMatchObject({ status: 202, body: { id: 'orphan', applied: false, signal: 'stop' } });
+    expect(res.body.note).toMatch(/signal/);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes);
+    expect(signals.map((e) => e.workflowExecutionSignaledEventAttributes!.signalName)).toEqual(['stop']);
     await handle.terminate('test done');
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { sdkLogger } from '../../src/runtime/logger';
+import { createLogger, sdkLogger } from '../../src/runtime/logging';
 import { Client as PgClient, type Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities';
 import { PaperBroker } from '../../src/broker/paperBroker';
@@ -73,7 +73,10 @@ export async function startTestWorker(
 ): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     // Tests provoke failing activities on purpose and assert them; at WARN each attempt prints a stack trace.
-    Runtime.install({ logger: sdkLogger('ERROR'), shutdownSignals: [] });
+    Runtime.install({
+      logger: sdkLogger(createLogger('test', { level: 'error', format: 'json' })),
+      shutdownSignals: [],
+    });
     runtimeInstalled = true;
   }
   const address = env('OODA_TEST_TEMPORAL_ADDRESS');

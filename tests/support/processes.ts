@@ -49,7 +49,27 @@ export async function until<T>(
   }
 }
 
-export const printed = (run: Running, text: string) => () => Promise.resolve(run.output().includes(text) || undefined);
+/**
+ * What a process said, one line each: a JSON log line (pino) as `[name] msg`, any other line as it is. The
+ * processes log JSON when their output is not a terminal, as here.
+ */
+export function said(run: Running): string {
+  return run
+    .output()
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        const { name, msg } = JSON.parse(line) as { name?: string; msg?: string };
+        return msg === undefined ? line : `[${name}] ${msg}`;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+}
+
+export const printed = (run: Running, text: string) => () => Promise.resolve(said(run).includes(text) || undefined);
 
 /** Sends a signal to the whole process group; npm re-raises it on itself once its child (the app) has exited. */
 export async function stopGroup(run: Running, signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
