@@ -1,12 +1,19 @@
 import { assertApiBinding, ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, type Part } from './runtime/app';
 import { answerStatsRequests } from './runtime/processStats';
+import { checkCommandLine } from './runtime/commandLine';
 import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run api`: the control API alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 
 async function main(): Promise<void> {
+  checkCommandLine(
+    process.argv.slice(2),
+    'npm run api',
+    'Runs the control API and the dashboard against a given Temporal and Postgres.',
+    'TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://ooda@127.0.0.1:5432/ooda API_TOKEN=$(openssl rand -hex 24) npm run api',
+  );
   const config = loadConfig();
   const logger = createLogger('ooda-bot api', config.log);
   const log = sayer(logger);

@@ -139,6 +139,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Every setting this program reads, with its default (undefined: unset unless given): for `--help`. */
+export function configDefaults(): [name: string, fallback: unknown][] {
+  return Object.entries(envSchema.shape).map(([name, schema]) => {
+    const def = (schema as { def: { type: string; defaultValue?: unknown } }).def;
+    return [name, def.type === 'default' ? def.defaultValue : undefined];
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

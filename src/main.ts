@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase, runApi, runWorker, type Part } from './runtime/app';
 import { ensureDefaultBot } from './runtime/defaultBot';
 import { startServices } from './runtime/services';
+import { checkCommandLine } from './runtime/commandLine';
 import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
@@ -9,6 +10,12 @@ import { onShutdown } from './runtime/shutdown';
 // bot, in one process tree. Ctrl-C stops everything, in reverse order.
 
 async function main(): Promise<void> {
+  checkCommandLine(
+    process.argv.slice(2),
+    'npm start',
+    'Runs Temporal (embedded dev server unless TEMPORAL_ADDRESS), Postgres (embedded unless DATABASE_URL), the worker, the API and the default bot, until Ctrl-C.',
+    'API_PORT=3001 LOG_LEVEL=debug npm start',
+  );
   const config = loadConfig();
   const logger = createLogger('ooda-bot', config.log);
   const log = sayer(logger);

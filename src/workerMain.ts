@@ -1,12 +1,19 @@
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, runWorker, type Part } from './runtime/app';
 import { answerStatsRequests } from './runtime/processStats';
+import { checkCommandLine } from './runtime/commandLine';
 import { createLogger, sayer } from './runtime/logging';
 import { onShutdown } from './runtime/shutdown';
 
 // `npm run worker`: the worker alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 
 async function main(): Promise<void> {
+  checkCommandLine(
+    process.argv.slice(2),
+    'npm run worker',
+    'Runs one worker (bot and cycle workflows, their activities, market data) against a given Temporal and Postgres.',
+    'TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://ooda@127.0.0.1:5432/ooda npm run worker',
+  );
   const config = loadConfig();
   const logger = createLogger('ooda-bot worker', config.log);
   const log = sayer(logger);
