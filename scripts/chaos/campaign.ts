@@ -19,7 +19,7 @@ import {
   recomputeAccounts,
   workflowTaskFailuresOf,
 } from './observe';
-import { botView, sendUntilAccepted } from './operator';
+import { botView, fellBackToSignal, sendUntilAccepted } from './operator';
 import { buildReport, type ChaosReport, printSummary, writeReport } from './report';
 import { buildSchedule, type ChaosSchedule } from './schedule';
 
@@ -158,13 +158,15 @@ async function campaignOn(
   const settleAt = Date.now();
   const settleSignals: OperatorSignal[] = [];
   for (const b of bots) {
-    const out = await sendUntilAccepted(
-      topology.apiUrl,
-      'POST',
-      `/api/bots/${b.config.id}/stop`,
-      undefined,
-      // 200: applied as an update; 202: no worker in time, recorded as the signal (applied when one runs).
-      (s) => s === 200 || s === 202,
+    const out = fellBackToSignal(
+      await sendUntilAccepted(
+        topology.apiUrl,
+        'POST',
+        `/api/bots/${b.config.id}/stop`,
+        undefined,
+        // 200: applied as an update; 202: no worker in time, recorded as the signal (applied when one runs).
+        (s) => s === 200 || s === 202,
+      ),
     );
     settleSignals.push({
       botId: b.config.id,

@@ -5,7 +5,7 @@ import { sleep } from '../topology/ownedProcess';
 import type { Topology } from '../topology/launcher';
 import { type ConfigChangeSent, sendConfigChange } from './configChanges';
 import { type ChaosBot, lateBot } from './fleet';
-import { type OperatorOutcome, sendUntilAccepted } from './operator';
+import { fellBackToSignal, type OperatorOutcome, sendUntilAccepted } from './operator';
 import type { EventKind, Lane, PlannedEvent } from './schedule';
 
 // Carries out a planned schedule on a launched topology: each event starts at its planned moment (or as soon
@@ -317,13 +317,15 @@ export class FaultExecutor {
   }
 
   private async signal(e: PlannedEvent, r: EventRecord, kind: 'stop' | 'start'): Promise<void> {
-    const outcome = await sendUntilAccepted(
-      this.topology.apiUrl,
-      'POST',
-      `/api/bots/${e.target}/${kind}`,
-      undefined,
-      // 200: applied as an update; 202: no worker in time, recorded as the signal (applied when one runs).
-      (s) => s === 200 || s === 202,
+    const outcome = fellBackToSignal(
+      await sendUntilAccepted(
+        this.topology.apiUrl,
+        'POST',
+        `/api/bots/${e.target}/${kind}`,
+        undefined,
+        // 200: applied as an update; 202: no worker in time, recorded as the signal (applied when one runs).
+        (s) => s === 200 || s === 202,
+      ),
     );
     r.operator = outcome;
     this.signals.push({

@@ -104,3 +104,13 @@ export async function botView(base: string, id: string): Promise<BotViewLite | n
   const a = await apiRequest(base, 'GET', `/api/bots/${id}`);
   return a.status === 200 ? (a.body as BotViewLite) : null;
 }
+
+/**
+ * A start or stop the API answered 202: no worker applied its update in time, so it went as the signal, and the
+ * update may still apply late. Both applying is the designed outcome (a second start or stop changes nothing),
+ * so it counts as one more ambiguous attempt: one extra application allowed.
+ */
+export function fellBackToSignal(outcome: OperatorOutcome): OperatorOutcome {
+  if (outcome.acceptedAt === null || outcome.status !== 202) return outcome;
+  return { ...outcome, ambiguous: outcome.ambiguous + 1, note: 'sent as the signal (202); the update may apply too' };
+}
