@@ -79,8 +79,8 @@ function checkedId(id: string): string {
 
 /** Every Temporal call from the API gets a deadline, so an outage answers 503 in seconds, not after retries. */
 const TEMPORAL_DEADLINE_MS = 5_000;
-function temporal<T>(ctx: BotsContext, call: () => Promise<T>): Promise<T> {
-  return ctx.client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
+function temporal<T>(ctx: BotsContext, call: () => Promise<T>, deadlineMs = TEMPORAL_DEADLINE_MS): Promise<T> {
+  return ctx.client.withDeadline(Date.now() + deadlineMs, call);
 }
 
 function isNotFound(err: unknown): boolean {
@@ -141,9 +141,7 @@ export async function commandBot(
   const note = { reason: `${action} from the API (POST /api/bots/${id}/${action})` };
   try {
     const update = action === 'start' ? startUpdate : stopUpdate;
-    const status = await ctx.client.withDeadline(Date.now() + UPDATE_WAIT_MS, () =>
-      handle.executeUpdate(update, { args: [note] }),
-    );
+    const status = await temporal(ctx, () => handle.executeUpdate(update, { args: [note] }), UPDATE_WAIT_MS);
     return { applied: true, status };
   } catch (err) {
     if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err))) {

@@ -104,9 +104,12 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
   // Patches are read before any handler is set: a run keeps one answer from its first task to its last.
   const rescheduleInLoop = patched(RESCHEDULE_IN_LOOP_PATCH);
   const searchAttributesOn = patched(SEARCH_ATTRIBUTES_PATCH);
+  // The cadence re-anchored for the next slot, now (see resumeSchedule).
+  const reanchored = (schedule: Schedule) =>
+    resumeSchedule(schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
   const requestReschedule = () => {
     if (rescheduleInLoop) state.scheduleStale = true;
-    else state.schedule = resumeSchedule(state.schedule!, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+    else state.schedule = reanchored(state.schedule!);
   };
 
   // Handlers first, so a signal or query that arrives with the first task is never lost or unanswered.
@@ -198,28 +201,23 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
         'current value). Returns the new status; a bad change is rejected and nothing changes.',
     },
   );
-  setHandler(
-    startUpdate,
-    () => {
-      applyStart();
-      return status(state, inFlight);
-    },
-    {
-      validator: refuseBadPayload,
-      description: 'As the start signal (resume on schedule, clear a max-drawdown halt); returns the new status.',
-    },
-  );
-  setHandler(
-    stopUpdate,
-    () => {
-      applyStop();
-      return status(state, inFlight);
-    },
-    {
-      validator: refuseBadPayload,
-      description: 'As the stop signal (no new cycle; one in flight completes); returns the new status.',
-    },
-  );
+  for (const [update, apply, description] of [
+    [
+      startUpdate,
+      applyStart,
+      'As the start signal (resume on schedule, clear a max-drawdown halt); returns the new status.',
+    ],
+    [stopUpdate, applyStop, 'As the stop signal (no new cycle; one in flight completes); returns the new status.'],
+  ] as const) {
+    setHandler(
+      update,
+      () => {
+        apply();
+        return status(state, inFlight);
+      },
+      { validator: refuseBadPayload, description },
+    );
+  }
   setHandler(
     archiveUpdate,
     async () => {
@@ -291,7 +289,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     if (!state.running) return continueAsNewNow();
     state.schedule ??= newSchedule(state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
     if (state.scheduleStale) {
-      state.schedule = resumeSchedule(state.schedule, state.lastSlot + 1, Date.now(), state.config.intervalSeconds);
+      state.schedule = reanchored(state.schedule);
       state.scheduleStale = false;
     }
     const next = nextSlot(state.schedule, state.lastSlot + 1, Date.now());
