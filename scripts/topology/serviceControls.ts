@@ -75,10 +75,21 @@ export async function startTemporal(parts: Parts): Promise<number> {
   return parts.timed(
     'startTemporal',
     async () => {
-      const server = (parts.temporal = parts.adopt(() => spawnDevServer(spec, cliPath)));
-      await waitForDevServer(server, spec.port);
-      parts.notePorts(server);
-      return server.pid;
+      // The dev server picks its internal services' ports itself, free when it looks and bound a moment later:
+      // one was taken in between once (CI's bench: "bind: address already in use", then a panic). Another start
+      // picks others; a taken gRPC port of ours fails every attempt and is reported as it is.
+      for (let attempt = 1; ; attempt++) {
+        const server = (parts.temporal = parts.adopt(() => spawnDevServer(spec, cliPath)));
+        try {
+          await waitForDevServer(server, spec.port);
+        } catch (err) {
+          if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+          parts.log(`startTemporal: attempt ${attempt} lost a port race (address already in use): starting again`);
+          continue;
+        }
+        parts.notePorts(server);
+        return server.pid;
+      }
     },
     (pid) => `dev server pid ${pid} answers`,
   );
