@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { findTemporalCli } from '../../src/temporal/cli';
-import { searchAttributeArgs } from '../../src/temporal/searchAttributes';
-import { DEV_SERVER_DYNAMIC_CONFIG, type DynamicConfig, dynamicConfigArgs } from '../../src/temporal/devServer';
+import {
+  DEV_SERVER_DYNAMIC_CONFIG,
+  devServerArgs,
+  type DynamicConfig,
+  temporalAnswers,
+} from '../../src/temporal/devServer';
 import { type OwnedProcess, spawnOwned, waitUntilReady } from './ownedProcess';
 
 // The Temporal dev server (`temporal server start-dev`), spawned directly rather than through the SDK's
@@ -11,6 +14,7 @@ import { type OwnedProcess, spawnOwned, waitUntilReady } from './ownedProcess';
 // SQLite file and ports.
 
 export type { DynamicConfig };
+export { temporalAnswers };
 
 /**
  * The same dynamic config `npm start` gives its dev server (src/temporal/devServer.ts). Both keys exist in
@@ -37,35 +41,21 @@ export async function temporalCliPath(): Promise<string> {
   return cli.path;
 }
 
-function devServerArgs(spec: DevServerSpec): string[] {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(spec.port)];
-  args.push(...(spec.uiPort === undefined ? ['--headless'] : ['--ui-port', String(spec.uiPort)]));
-  // Fixed rather than random, so that teardown can check they are closed too.
-  args.push('--http-port', String(spec.httpPort), '--metrics-port', String(spec.metricsPort));
-  args.push('--db-filename', spec.dbFile, '--namespace', 'default', '--log-level', 'warn');
-  // File-backed SQLite is slow with its default journal; WAL without fsync keeps cycles fast.
-  args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
-  args.push(...dynamicConfigArgs(spec.dynamicConfig), ...searchAttributeArgs());
-  return args;
-}
-
-/** Ready once a client can connect and see the `default` namespace. */
-export async function temporalAnswers(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    await connection.workflowService.describeNamespace({ namespace: 'default' });
-    return true;
-  } finally {
-    await connection.close();
-  }
-}
-
 export function spawnDevServer(spec: DevServerSpec, cliPath: string): OwnedProcess {
   mkdirSync(path.dirname(spec.dbFile), { recursive: true });
   return spawnOwned({
     name: 'temporal',
     command: cliPath,
-    args: devServerArgs(spec),
+    // Fixed ports rather than random, so that teardown can check they are closed too.
+    args: devServerArgs({
+      namespace: 'default',
+      port: spec.port,
+      uiPort: spec.uiPort,
+      httpPort: spec.httpPort,
+      metricsPort: spec.metricsPort,
+      dbFilename: spec.dbFile,
+      dynamicConfig: spec.dynamicConfig,
+    }),
     logFile: spec.logFile,
     cwd: spec.cwd,
   });

