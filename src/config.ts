@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { bindingProblem } from './api/binding';
 import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
+import type { ToolEnvironment } from './temporal/cli';
 
 // The only reader of process.env. Everything else receives an AppConfig.
 
@@ -213,6 +214,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * What the tools this program runs need from its environment: the PATH searched for the `temporal` CLI, and the
+ * whole environment a `go install` of it inherits (HOME, GOPATH, proxies). Kept out of AppConfig, which is
+ * logged and passed around: it holds every variable, secrets included.
+ */
+export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): ToolEnvironment {
+  return { searchPath: env.PATH ?? '', inherited: { ...env } };
 }
 
 /** Refuses an API that would listen beyond loopback without a token (the API server checks it again). */

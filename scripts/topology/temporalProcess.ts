@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { toolEnvironment } from '../../src/config';
 import { findTemporalCli } from '../../src/temporal/cli';
 import { searchAttributeArgs } from '../../src/temporal/searchAttributes';
 import { DEV_SERVER_DYNAMIC_CONFIG, type DynamicConfig, dynamicConfigArgs } from '../../src/temporal/devServer';
@@ -32,7 +33,11 @@ export interface DevServerSpec {
 }
 
 export async function temporalCliPath(): Promise<string> {
-  const cli = await findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, build: false });
+  const cli = await findTemporalCli({
+    configuredPath: process.env.TEMPORAL_CLI_PATH,
+    tools: toolEnvironment(),
+    build: false,
+  });
   if (!cli.path) throw new Error('no temporal CLI: build it into .temporal/bin (see src/temporal/cli.ts)');
   return cli.path;
 }

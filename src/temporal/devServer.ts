@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalCli } from './cli';
+import { findTemporalCli, type ToolEnvironment } from './cli';
 import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
@@ -45,6 +45,8 @@ export interface DevServerOptions {
   /** SQLite file; omit for an in-memory server (tests). */
   dbFilename?: string;
   cliPath?: string;
+  /** Where the CLI is looked for, and what a build of it runs with (src/config.ts: toolEnvironment). */
+  tools: ToolEnvironment;
   log?: (msg: string) => void;
   /** Stops a first start that is still building the CLI. */
   signal?: AbortSignal;
@@ -57,7 +59,12 @@ export interface DevServer {
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const cli = await findTemporalCli({ configuredPath: opts.cliPath, log: opts.log, signal: opts.signal });
+  const cli = await findTemporalCli({
+    configuredPath: opts.cliPath,
+    tools: opts.tools,
+    log: opts.log,
+    signal: opts.signal,
+  });
   opts.log?.(
     cli.path
       ? `starting Temporal dev server from ${cli.path} (${cli.source})`
