@@ -2,7 +2,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { bindingProblem } from './api/binding';
 import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
-import type { ToolEnvironment } from './temporal/cli';
 
 // The only reader of process.env. Everything else receives an AppConfig.
 
@@ -221,6 +220,12 @@ function definedOnly<T extends object>(o: T): T {
  * whole environment a `go install` of it inherits (HOME, GOPATH, proxies). Kept out of AppConfig, which is
  * logged and passed around: it holds every variable, secrets included.
  */
+export interface ToolEnvironment {
+  searchPath: string;
+  inherited: Record<string, string | undefined>;
+}
+
+/** The tool environment of this process (the services process hands it to the dev server's CLI lookup). */
 export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): ToolEnvironment {
   return { searchPath: env.PATH ?? '', inherited: { ...env } };
 }

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ToolEnvironment } from '../config';
 
 // Where the `temporal` CLI (the dev server with the web UI) comes from, in order:
 // TEMPORAL_CLI_PATH, `temporal` on PATH, .temporal/bin/temporal, a `go install` into .temporal/bin when Go is
 // present, else nothing: the caller lets the SDK download it (machines with internet). The PATH searched and the
-// environment `go` runs in are handed in (src/config.ts is the only reader of process.env).
+// environment `go` runs in are handed in by the callers, from src/config.ts (toolEnvironment).
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_CLI = path.join(PROJECT_ROOT, '.temporal', 'bin', 'temporal');
@@ -19,12 +20,6 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** What the CLI is looked for and built with: the PATH searched, and the environment `go install` inherits. */
-export interface ToolEnvironment {
-  searchPath: string;
-  inherited: Record<string, string | undefined>;
 }
 
 function onPath(name: string, searchPath: string): string | undefined {

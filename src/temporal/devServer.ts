@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalCli, type ToolEnvironment } from './cli';
+import type { ToolEnvironment } from '../config';
+import { findTemporalCli } from './cli';
 import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
