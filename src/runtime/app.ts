@@ -3,11 +3,11 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import type { Pool } from 'pg';
-import { PaperBroker } from '../broker/paperBroker';
 import { armCrashPoints } from '../chaos/crashPoints';
 import type { AppConfig } from '../config';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { postgresLedger } from '../ledger';
 import { botsContext } from '../api/bots';
 import { startApiServer, type ApiServer } from '../api/server';
 import { MarketCache } from '../marketdata/cache';
@@ -63,8 +63,7 @@ export async function runWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: {
-      pool,
-      broker: new PaperBroker(pool),
+      ledger: postgresLedger(pool),
       marketCache: new MarketCache(pool),
       alphaVantage: buildAlphaVantage(config),
       marketDataTtl: config.alphaVantage.ttl,
@@ -96,7 +95,7 @@ export async function runApi(
   const api = await startApiServer(
     botsContext({
       client,
-      pool,
+      ledger: postgresLedger(pool),
       taskQueue: config.temporal.taskQueue,
       defaultMarketDataMode: config.marketDataMode,
       temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
