@@ -1,4 +1,4 @@
-import type { Ledger } from '../ledger';
+import type { TradingLedger } from '../ledger';
 import type { AlphaVantageClient } from '../marketdata/alphavantage';
 import type { MarketCache } from '../marketdata/cache';
 
@@ -24,7 +24,7 @@ export interface MarketDataTtl {
 
 /** What activities are given: the ledger, the market-data sources and a clock; never a database pool. */
 export interface ActivityDeps {
-  ledger: Ledger;
+  ledger: TradingLedger;
   marketCache: MarketCache;
   /** Absent when no API key is configured: live fetches then fail as AlphaVantage.no-key and cycles fall back. */
   alphaVantage?: AlphaVantageClient;

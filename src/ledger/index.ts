@@ -14,6 +14,9 @@ export interface Ledger extends Accounts, PaperBroker, CycleJournal, JournalRead
   ping(): Promise<void>;
 }
 
+/** What the activities use: accounts, the paper broker and the journal's write side. */
+export type TradingLedger = Accounts & PaperBroker & CycleJournal;
+
 /** What the API may use: reads only. A bot's ledger changes through its workflow's activities alone. */
 export type LedgerReader = Pick<Ledger, 'account' | 'statistics' | 'ping' | keyof JournalReads | keyof LedgerFigures>;
 
