@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { botWorkflow } from '../../src/workflows/bot';
+import type { BotWorkflow } from '../../src/workflows/messages';
 
 // The boundaries issue #12 asked for, kept: config is the one reader of the environment, the ledger module owns
 // the ledger's SQL (only it, the market-data cache, migrations and the composition roots touch `pg`), the API
@@ -60,6 +62,12 @@ it('keeps the ledger SQL in src/ledger', () => {
 it('builds the API without the activities or the worker', () => {
   const api = reachable('src/apiMain.ts');
   expect(api.filter((name) => /^src\/(activities\/|worker\.ts|runtime\/workerPart\.ts)/.test(name))).toEqual([]);
+});
+
+it("types the API's workflow calls with the bot workflow's own signature", () => {
+  type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+  const same: Same<BotWorkflow, typeof botWorkflow> = true; // a compile error when they drift apart
+  expect(same).toBe(true);
 });
 
 it('imports nothing from tests/ or scripts/ into src/', () => {
