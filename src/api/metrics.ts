@@ -29,7 +29,8 @@ export function ledgerMetrics(ledger: LedgerReader): Registry {
     async collect() {
       const rows = await ledger.decisionsByOutcome();
       this.reset();
-      for (const r of rows) this.set({ bot: r.botId, action: r.action ?? 'unknown', risk: r.risk ?? 'unknown' }, r.count);
+      for (const r of rows)
+        this.set({ bot: r.botId, action: r.action ?? 'unknown', risk: r.risk ?? 'unknown' }, r.count);
     },
   });
   new Gauge({

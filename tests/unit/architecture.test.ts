@@ -21,7 +21,8 @@ function sourceFiles(dir: string): string[] {
 const rel = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
 const files = sourceFiles(SRC).map((file) => ({ file, name: rel(file), text: readFileSync(file, 'utf8') }));
 /** Every relative import or re-export, `import type` included. */
-const importsOf = (text: string) => [...text.matchAll(/(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gs)].map((m) => m[1]);
+const importsOf = (text: string) =>
+  [...text.matchAll(/(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gs)].map((m) => m[1]);
 
 function resolve(from: string, spec: string): string | undefined {
   const base = path.resolve(path.dirname(from), spec);
