@@ -1,9 +1,10 @@
 import { assertApiBinding, ConfigError, loadConfig } from './config';
-import { openDatabase, runApi, type Part } from './runtime/app';
-import { answerStatsRequests } from './runtime/processStats';
+import { runApi } from './runtime/apiPart';
 import { checkCommandLine } from './runtime/commandLine';
+import { openDatabase } from './runtime/database';
 import { createLogger, sayer } from './runtime/logging';
-import { onShutdown } from './runtime/shutdown';
+import { answerStatsRequests } from './runtime/processStats';
+import { onShutdown, type Part } from './runtime/shutdown';
 
 // `npm run api`: the control API alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 

@@ -215,6 +215,21 @@ function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * What the tools this program runs need from its environment: the PATH searched for the `temporal` CLI, and the
+ * whole environment a `go install` of it inherits (HOME, GOPATH, proxies). Kept out of AppConfig, which is
+ * logged and passed around: it holds every variable, secrets included.
+ */
+export interface ToolEnvironment {
+  searchPath: string;
+  inherited: Record<string, string | undefined>;
+}
+
+/** The tool environment of this process (the services process hands it to the dev server's CLI lookup). */
+export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): ToolEnvironment {
+  return { searchPath: env.PATH ?? '', inherited: { ...env } };
+}
+
 /** Refuses an API that would listen beyond loopback without a token (the API server checks it again). */
 export function assertApiBinding(config: AppConfig): void {
   const problem = bindingProblem(config.api.host, config.api);

@@ -1,13 +1,17 @@
 import { ConfigError, loadConfig } from './config';
-import { openDatabase, runApi, runWorker, type Part } from './runtime/app';
-import { ensureDefaultBot } from './runtime/defaultBot';
-import { startServices } from './runtime/services';
+import { runApi } from './runtime/apiPart';
 import { checkCommandLine } from './runtime/commandLine';
+import { openDatabase } from './runtime/database';
+import { ensureDefaultBot } from './runtime/defaultBot';
 import { createLogger, sayer } from './runtime/logging';
-import { onShutdown } from './runtime/shutdown';
+import { startServices } from './runtime/services';
+import { onShutdown, type Part } from './runtime/shutdown';
+import { runWorker } from './runtime/workerPart';
 
 // `npm start`: Temporal (embedded or given), Postgres (embedded or given), the worker, the API and the default
-// bot, in one process tree. Ctrl-C stops everything, in reverse order.
+// bot, in one process tree. Ctrl-C stops everything, in reverse order. The worker and the API are built by their
+// own composition roots (runtime/workerPart.ts, runtime/apiPart.ts), the same ones npm run worker and npm run api
+// use; they share one pool here.
 
 async function main(): Promise<void> {
   checkCommandLine(

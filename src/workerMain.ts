@@ -1,9 +1,10 @@
 import { ConfigError, loadConfig } from './config';
-import { openDatabase, runWorker, type Part } from './runtime/app';
-import { answerStatsRequests } from './runtime/processStats';
 import { checkCommandLine } from './runtime/commandLine';
+import { openDatabase } from './runtime/database';
 import { createLogger, sayer } from './runtime/logging';
-import { onShutdown } from './runtime/shutdown';
+import { answerStatsRequests } from './runtime/processStats';
+import { onShutdown, type Part } from './runtime/shutdown';
+import { runWorker } from './runtime/workerPart';
 
 // `npm run worker`: the worker alone, against a given Temporal (TEMPORAL_ADDRESS) and Postgres (DATABASE_URL).
 

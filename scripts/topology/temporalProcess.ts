@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { toolEnvironment } from '../../src/config';
 import { findTemporalCli } from '../../src/temporal/cli';
 import {
   DEV_SERVER_DYNAMIC_CONFIG,
@@ -36,7 +37,11 @@ export interface DevServerSpec {
 }
 
 export async function temporalCliPath(): Promise<string> {
-  const cli = await findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, build: false });
+  const cli = await findTemporalCli({
+    configuredPath: process.env.TEMPORAL_CLI_PATH,
+    tools: toolEnvironment(),
+    build: false,
+  });
   if (!cli.path) throw new Error('no temporal CLI: build it into .temporal/bin (see src/temporal/cli.ts)');
   return cli.path;
 }

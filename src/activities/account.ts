@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { AccountMismatchError } from '../broker/paperBroker';
+import { AccountMismatchError } from '../ledger';
 import type { Fill, PortfolioSummary } from '../domain/types';
 import type { ActivityDeps } from './deps';
 
@@ -15,23 +15,17 @@ export interface OpenAccountResult {
   lastCycle: number;
 }
 
-export function makeAccountActivities({ pool, broker }: ActivityDeps) {
+export function makeAccountActivities({ ledger }: ActivityDeps) {
   return {
     async openAccount(input: OpenAccountInput): Promise<OpenAccountResult> {
       try {
-        await broker.openAccount(input.botId, input.symbol, input.startingCash);
+        await ledger.openAccount(input.botId, input.symbol, input.startingCash);
       } catch (err) {
         if (err instanceof AccountMismatchError) throw ApplicationFailure.nonRetryable(err.message, 'AccountMismatch');
         throw err;
       }
-      const { rows } = await pool.query<{ last: number | null; price: string | null }>(
-        `SELECT GREATEST((SELECT max(cycle) FROM cycle_journal WHERE bot_id = $1),
-                         (SELECT max(cycle) FROM orders WHERE bot_id = $1)) AS last,
-                (SELECT price FROM cycle_journal WHERE bot_id = $1 ORDER BY cycle DESC LIMIT 1) AS price`,
-        [input.botId],
-      );
-      const mark = rows[0]?.price ?? null;
-      return { portfolio: await broker.portfolio(input.botId, mark), lastCycle: rows[0]?.last ?? 0 };
+      const { lastCycle, lastPrice } = await ledger.resumePoint(input.botId);
+      return { portfolio: await ledger.portfolio(input.botId, lastPrice), lastCycle };
     },
     /**
      * After a failed cycle: the ledger's portfolio (marked at the last journaled price) and the fill that cycle
@@ -41,13 +35,9 @@ export function makeAccountActivities({ pool, broker }: ActivityDeps) {
       botId: string;
       cycle: number;
     }): Promise<{ portfolio: PortfolioSummary; fill: Fill | null }> {
-      const { rows } = await pool.query<{ price: string | null }>(
-        'SELECT price FROM cycle_journal WHERE bot_id = $1 ORDER BY cycle DESC LIMIT 1',
-        [input.botId],
-      );
       return {
-        portfolio: await broker.portfolio(input.botId, rows[0]?.price ?? null),
-        fill: await broker.fill(`${input.botId}:${input.cycle}`),
+        portfolio: await ledger.portfolio(input.botId, await ledger.lastPrice(input.botId)),
+        fill: await ledger.fill(`${input.botId}:${input.cycle}`),
       };
     },
   };

@@ -1,5 +1,4 @@
-import type { Pool } from 'pg';
-import type { Broker } from '../broker/paperBroker';
+import type { TradingLedger } from '../ledger';
 import type { AlphaVantageClient } from '../marketdata/alphavantage';
 import type { MarketCache } from '../marketdata/cache';
 
@@ -23,9 +22,9 @@ export interface MarketDataTtl {
   sentimentSeconds: number;
 }
 
+/** What activities are given: the ledger, the market-data sources and a clock; never a database pool. */
 export interface ActivityDeps {
-  pool: Pool;
-  broker: Broker;
+  ledger: TradingLedger;
   marketCache: MarketCache;
   /** Absent when no API key is configured: live fetches then fail as AlphaVantage.no-key and cycles fall back. */
   alphaVantage?: AlphaVantageClient;

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { AccountNotFoundError, ClientOrderIdConflictError } from '../broker/paperBroker';
+import { AccountNotFoundError, ClientOrderIdConflictError } from '../ledger';
 import { crashPoint } from '../chaos/crashPoints';
 import { dec } from '../domain/money';
 import type { BrokerCosts, ExecutionResult, OrderIntent } from '../domain/types';
@@ -27,13 +27,13 @@ function assertValidIntent(intent: OrderIntent): void {
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid order: ${problems.join('; ')}`, 'InvalidOrder');
 }
 
-export function makeExecutionActivities({ broker }: ActivityDeps) {
+export function makeExecutionActivities({ ledger }: ActivityDeps) {
   return {
     /** Act: place the market order with the paper broker. Idempotent per clientOrderId: a retry never fills twice. */
     async executeOrder(input: ExecutionInput): Promise<ExecutionResult> {
       assertValidIntent(input.intent);
       try {
-        return crashPoint('execution.afterFill', await broker.placeMarketOrder(input.intent, input.costs));
+        return crashPoint('execution.afterFill', await ledger.placeMarketOrder(input.intent, input.costs));
       } catch (err) {
         if (err instanceof AccountNotFoundError) throw ApplicationFailure.nonRetryable(err.message, 'AccountNotFound');
         if (err instanceof ClientOrderIdConflictError) {

@@ -1,4 +1,3 @@
-import { loadJournal, loadStatsAccumulator, saveStatsAccumulator } from '../broker/journal';
 import { crashPoint } from '../chaos/crashPoints';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
 import {
@@ -28,51 +27,25 @@ export interface LearningResult {
   sizing: SizeAdjustment;
 }
 
-export function makeLearningActivities({ pool, broker, now = () => new Date() }: ActivityDeps) {
+export function makeLearningActivities({ ledger, now = () => new Date() }: ActivityDeps) {
   return {
     /**
      * Learn: journal what the cycle saw, decided and did (idempotent per cycle), then advance the bot's
      * statistics and the adaptive sizing by this cycle.
      */
     async recordCycle(input: LearningInput): Promise<LearningResult> {
-      const portfolio = await broker.portfolio(input.botId, input.snapshot.price);
-      await pool.query(
-        `INSERT INTO cycle_journal (bot_id, cycle, workflow_id, data_source, data_age_seconds, price, decision, verdict,
-                                    execution, cash, equity, realized_pnl)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (bot_id, cycle) DO UPDATE SET
-           workflow_id = EXCLUDED.workflow_id, data_source = EXCLUDED.data_source,
-           data_age_seconds = EXCLUDED.data_age_seconds, price = EXCLUDED.price, decision = EXCLUDED.decision,
-           verdict = EXCLUDED.verdict, execution = EXCLUDED.execution, cash = EXCLUDED.cash,
-           equity = EXCLUDED.equity, realized_pnl = EXCLUDED.realized_pnl, recorded_at = now()`,
-        [
-          input.botId,
-          input.cycle,
-          input.workflowId,
-          input.snapshot.source,
-          input.snapshot.ageSeconds,
-          input.snapshot.price,
-          JSON.stringify(input.decision),
-          JSON.stringify(input.verdict),
-          input.execution ? JSON.stringify(input.execution) : null,
-          portfolio.cash,
-          portfolio.equity,
-          portfolio.realizedPnl,
-        ],
-      );
+      const portfolio = await ledger.portfolio(input.botId, input.snapshot.price);
+      await ledger.recordCycle({ ...input, portfolio });
       crashPoint('learning.afterJournal'); // chaos only: the journal row is written, the statistics not yet
       // One journal entry folded into the bot's running statistics, stored beside the journal (not carried
       // through workflow history). A retry finds this cycle already folded in. They are rebuilt from the whole
       // journal (which already holds this cycle) when the bot has none, or when they missed a journal row.
       const fill = input.execution?.status === 'filled' ? input.execution.fill : null;
-      const { rows } = await pool.query<{ previous: number | null }>(
-        'SELECT max(cycle) AS previous FROM cycle_journal WHERE bot_id = $1 AND cycle < $2',
-        [input.botId, input.cycle],
-      );
-      const stored = await loadStatsAccumulator(pool, input.botId);
+      const previous = await ledger.previousCycle(input.botId, input.cycle);
+      const stored = await ledger.statistics(input.botId);
       let accumulator: StatsAccumulator;
       if (stored?.lastCycle === input.cycle) accumulator = stored;
-      else if (stored && stored.lastCycle === (rows[0]?.previous ?? 0)) {
+      else if (stored && stored.lastCycle === previous) {
         accumulator = advanceStats(stored, {
           cycle: input.cycle,
           time: now().toISOString(),
@@ -80,8 +53,8 @@ export function makeLearningActivities({ pool, broker, now = () => new Date() }:
           equity: portfolio.equity,
           fill,
         });
-      } else accumulator = accumulatorOf(await loadJournal(pool, input.botId));
-      await saveStatsAccumulator(pool, input.botId, accumulator);
+      } else accumulator = accumulatorOf(await ledger.journalEntries(input.botId));
+      await ledger.saveStatistics(input.botId, accumulator);
       const open = { position: portfolio.position, markPrice: portfolio.markPrice };
       const { stats, sizing } = figuresOf(accumulator, open);
       return { portfolio, stats, sizing };

@@ -8,19 +8,17 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
-import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
-import { JournalReader, type JournalRow } from '../broker/journalReader';
-import { type Broker, PaperBroker } from '../broker/paperBroker';
 import { type BotConfig, isValidBotId } from '../domain/botConfig';
 import { dec } from '../domain/money';
 import type { Fill, Phase } from '../domain/types';
+import type { JournalRow, LedgerReader } from '../ledger';
 import { tradableBotConfig } from '../trading/botConfigCheck';
 import { figuresOf, type LearnedFigures } from '../trading/learning';
-import type { botWorkflow } from '../workflows/bot';
 import {
   archiveUpdate,
   type BotStatus,
+  type BotWorkflow,
   botWorkflowId,
   type CycleSummary,
   phaseQuery,
@@ -39,10 +37,8 @@ import { ledgerMetrics } from './metrics';
 
 export interface BotsContext {
   client: Client;
-  broker: Broker;
-  /** Answers when Postgres does (readiness); rejects when it does not. */
-  pingDatabase(): Promise<void>;
-  journal: JournalReader;
+  /** Accounts, statistics, the journal and the fills, read-only; its ping is readiness's Postgres check. */
+  ledger: LedgerReader;
   /** GET /metrics: the ledger's figures at scrape time, and the API process's. */
   metrics: Registry;
   /** Where operators open a workflow: the Temporal UI's base URL and the namespace. */
@@ -51,21 +47,18 @@ export interface BotsContext {
   defaultMarketDataMode: BotConfig['marketDataMode'];
 }
 
-/** The context over a real pool: the ledger's broker, and readiness's ping, from the same Postgres. */
+/** The context over a ledger: the metrics read it at scrape time. */
 export function botsContext(opts: {
   client: Client;
-  pool: Pool;
+  ledger: LedgerReader;
   taskQueue: string;
   defaultMarketDataMode: BotConfig['marketDataMode'];
   temporalUi?: { url: string; namespace: string };
 }): BotsContext {
-  const { pool, temporalUi, ...rest } = opts;
+  const { temporalUi, ...rest } = opts;
   return {
     ...rest,
-    broker: new PaperBroker(pool),
-    journal: new JournalReader(pool),
-    metrics: ledgerMetrics(pool),
-    pingDatabase: () => pool.query('SELECT 1').then(() => undefined),
+    metrics: ledgerMetrics(opts.ledger),
     temporalUi: temporalUi ?? { url: 'http://127.0.0.1:8233', namespace: 'default' },
   };
 }
@@ -94,7 +87,7 @@ export async function createBot(
   const config = tradableBotConfig(body, ctx.defaultMarketDataMode);
   // A bot re-created under an old id resumes its ledger account: only if that account is the same market and
   // the same starting cash, or the bot would trade a position it cannot see, or report cash it never had.
-  const account = await ctx.broker.account(config.id);
+  const account = await ctx.ledger.account(config.id);
   if (account && (account.symbol !== config.symbol || !dec(account.startingCash).eq(config.startingCash))) {
     throw new ApiError(
       409,
@@ -107,7 +100,7 @@ export async function createBot(
   const workflowId = botWorkflowId(config.id);
   try {
     await temporal(ctx, () =>
-      ctx.client.workflow.start<typeof botWorkflow>('botWorkflow', {
+      ctx.client.workflow.start<BotWorkflow>('botWorkflow', {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [{ config }],
@@ -137,7 +130,7 @@ export async function commandBot(
   id: string,
   action: 'start' | 'stop',
 ): Promise<{ applied: true; status: BotStatus } | { applied: false; signal: 'start' | 'stop'; note: string }> {
-  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  const handle = ctx.client.workflow.getHandle<BotWorkflow>(botWorkflowId(checkedId(id)));
   const note = { reason: `${action} from the API (POST /api/bots/${id}/${action})` };
   try {
     const update = action === 'start' ? startUpdate : stopUpdate;
@@ -173,7 +166,7 @@ export async function archiveBot(
   ctx: BotsContext,
   id: string,
 ): Promise<{ archived: boolean; status: BotStatus | null }> {
-  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  const handle = ctx.client.workflow.getHandle<BotWorkflow>(botWorkflowId(checkedId(id)));
   let update;
   try {
     update = await temporal(ctx, () =>
@@ -228,7 +221,7 @@ async function closedOrNotFound(ctx: BotsContext, id: string, err: unknown): Pro
  * it enters history (400 with the issues, the workflow unchanged); an accepted one returns the new status.
  */
 export async function changeBotConfig(ctx: BotsContext, id: string, change: unknown): Promise<BotStatus> {
-  const handle = ctx.client.workflow.getHandle<typeof botWorkflow>(botWorkflowId(checkedId(id)));
+  const handle = ctx.client.workflow.getHandle<BotWorkflow>(botWorkflowId(checkedId(id)));
   try {
     return await temporal(ctx, () => handle.executeUpdate(updateConfigUpdate, { args: [change] }));
   } catch (err) {
@@ -264,7 +257,7 @@ export async function getStats(
   id: string,
 ): Promise<{ cyclesCompleted: number; learned: (LearnedFigures & { asOfCycle: number }) | null }> {
   const { cyclesCompleted, portfolio } = await getBot(ctx, id);
-  const acc = await ctx.broker.statistics(id);
+  const acc = await ctx.ledger.statistics(id);
   if (!acc) return { cyclesCompleted, learned: null };
   const open = portfolio ? { position: portfolio.position, markPrice: portfolio.markPrice } : null;
   return { cyclesCompleted, learned: { ...figuresOf(acc, open), asOfCycle: acc.lastCycle } };
@@ -306,7 +299,7 @@ export async function listTrades(
   cursor?: string,
 ): Promise<{ trades: (Fill & { tradeId: string })[]; nextCursor: string | null }> {
   const before = decodeCursor(cursor);
-  const fills = await ctx.journal.trades(checkedId(id), limit, before);
+  const fills = await ctx.ledger.trades(checkedId(id), limit, before);
   if (fills.length === 0 && before === undefined) await assertBotExists(ctx, id);
   const trades = fills.map(({ ordinal, ...fill }) => ({ tradeId: `${id}:${ordinal}`, ...fill }));
   const last = fills[fills.length - 1];
@@ -321,7 +314,7 @@ export async function listCycles(
   cursor?: string,
 ): Promise<{ cycles: (JournalRow & { explain: string; temporalUi: string })[]; nextCursor: string | null }> {
   const before = decodeCursor(cursor);
-  const rows = await ctx.journal.cycles(checkedId(id), limit, before);
+  const rows = await ctx.ledger.cycles(checkedId(id), limit, before);
   if (rows.length === 0 && before === undefined) await assertBotExists(ctx, id);
   const cycles = rows.map((r) => ({
     ...r,
@@ -338,7 +331,7 @@ export async function equitySeries(
   id: string,
   limit: number,
 ): Promise<{ botId: string; points: { cycle: number; at: string; equity: string }[] }> {
-  const points = await ctx.journal.equity(checkedId(id), limit);
+  const points = await ctx.ledger.equity(checkedId(id), limit);
   if (points.length === 0) await assertBotExists(ctx, id);
   return { botId: id, points };
 }
@@ -429,7 +422,7 @@ export async function readiness(ctx: BotsContext): Promise<{ ready: boolean; che
     );
   const [temporalCheck, postgres] = await Promise.all([
     check(() => temporal(ctx, () => ctx.client.workflowService.getSystemInfo({}))),
-    check(() => withTimeout(ctx.pingDatabase(), TEMPORAL_DEADLINE_MS, 'Postgres did not answer in time')),
+    check(() => withTimeout(ctx.ledger.ping(), TEMPORAL_DEADLINE_MS, 'Postgres did not answer in time')),
   ]);
   const checks = { temporal: temporalCheck, postgres };
   return { ready: temporalCheck === 'ok' && postgres === 'ok', checks };

@@ -1,4 +1,4 @@
-import type { JournalRow } from '../broker/journalReader';
+import type { JournalRow } from '../ledger';
 import { isValidBotId } from '../domain/botConfig';
 import type { Fill } from '../domain/types';
 import { ruleVerdicts, type RuleVerdict } from '../trading/risk';
@@ -33,7 +33,7 @@ export function temporalUiLink(ctx: BotsContext, workflowId: string): string {
 
 export async function explainCycle(ctx: BotsContext, botId: string, cycle: number): Promise<Explanation> {
   if (!isValidBotId(botId)) throw new ApiError(400, 'invalid_bot_id', `"${botId}" is not a valid bot id`);
-  const found = await ctx.journal.cycleWithPrevious(botId, cycle);
+  const found = await ctx.ledger.cycleWithPrevious(botId, cycle);
   if (!found) throw notFound(`cycle ${cycle} of bot "${botId}" (not journaled yet, or no such bot)`);
   const { row, previous, fill } = found;
   return {
@@ -62,7 +62,7 @@ export async function explainTrade(ctx: BotsContext, tradeId: string): Promise<E
   if (!m || !isValidBotId(m[1])) {
     throw new ApiError(400, 'invalid_trade_id', `"${tradeId}" is not a trade id: <botId>:<n>, n from 1`);
   }
-  const fill = await ctx.journal.nthFill(m[1], Number(m[2]));
+  const fill = await ctx.ledger.nthFill(m[1], Number(m[2]));
   if (!fill) throw notFound(`trade ${tradeId}`);
   return { tradeId, ...(await explainCycle(ctx, m[1], fill.cycle)) };
 }

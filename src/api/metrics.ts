@@ -1,11 +1,11 @@
-import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { LedgerReader } from '../ledger';
 
 // GET /metrics for Prometheus: figures read from the ledger and the journal at scrape time (the source of truth,
 // whichever worker did the work), plus the API process's own. Each worker's Temporal SDK metrics are separate
 // (WORKER_METRICS_ADDRESS). A scrape costs four grouped queries, whatever the number of cycles.
 
-export function ledgerMetrics(pool: Pool): Registry {
+export function ledgerMetrics(ledger: LedgerReader): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ooda_api_' });
   const labels = ['bot'] as const;
@@ -16,11 +16,9 @@ export function ledgerMetrics(pool: Pool): Registry {
     labelNames: ['bot', 'source'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ bot_id: string; data_source: string; n: string }>(
-        'SELECT bot_id, data_source, count(*) AS n FROM cycle_journal GROUP BY bot_id, data_source',
-      );
+      const rows = await ledger.cyclesBySource();
       this.reset();
-      for (const r of rows) this.set({ bot: r.bot_id, source: r.data_source }, Number(r.n));
+      for (const r of rows) this.set({ bot: r.botId, source: r.source }, r.count);
     },
   });
   new Gauge({
@@ -29,15 +27,10 @@ export function ledgerMetrics(pool: Pool): Registry {
     labelNames: ['bot', 'action', 'risk'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ bot_id: string; action: string; risk: string; n: string }>(
-        `SELECT bot_id, decision->>'action' AS action,
-                CASE WHEN (verdict->>'approved')::boolean THEN 'approved' ELSE verdict->>'rule' END AS risk,
-                count(*) AS n
-           FROM cycle_journal GROUP BY 1, 2, 3`,
-      );
+      const rows = await ledger.decisionsByOutcome();
       this.reset();
       for (const r of rows)
-        this.set({ bot: r.bot_id, action: r.action ?? 'unknown', risk: r.risk ?? 'unknown' }, Number(r.n));
+        this.set({ bot: r.botId, action: r.action ?? 'unknown', risk: r.risk ?? 'unknown' }, r.count);
     },
   });
   new Gauge({
@@ -46,33 +39,19 @@ export function ledgerMetrics(pool: Pool): Registry {
     labelNames: ['bot', 'side'] as const,
     registers: [registry],
     async collect() {
-      const { rows } = await pool.query<{ bot_id: string; side: string; n: string }>(
-        'SELECT bot_id, side, count(*) AS n FROM fills GROUP BY bot_id, side',
-      );
+      const rows = await ledger.fillsBySide();
       this.reset();
-      for (const r of rows) this.set({ bot: r.bot_id, side: r.side }, Number(r.n));
+      for (const r of rows) this.set({ bot: r.botId, side: r.side }, r.count);
     },
   });
   // Equity, cash and realized P&L after each bot's newest journaled cycle: one query per scrape feeds the three
   // gauges (prom-client collects them concurrently, so they share the query's promise for the scrape).
-  let latest: {
-    at: number;
-    rows: Promise<{ bot_id: string; equity: string; cash: string; realized_pnl: string }[]>;
-  } | null = null;
+  let latest: { at: number; rows: ReturnType<LedgerReader['newestFigures']> } | null = null;
   const newest = () => {
-    if (!latest || Date.now() - latest.at > 1000) {
-      latest = {
-        at: Date.now(),
-        rows: pool
-          .query<{ bot_id: string; equity: string; cash: string; realized_pnl: string }>(
-            'SELECT DISTINCT ON (bot_id) bot_id, equity, cash, realized_pnl FROM cycle_journal ORDER BY bot_id, cycle DESC',
-          )
-          .then((r) => r.rows),
-      };
-    }
+    if (!latest || Date.now() - latest.at > 1000) latest = { at: Date.now(), rows: ledger.newestFigures() };
     return latest.rows;
   };
-  const perBot = (name: string, help: string, field: 'equity' | 'cash' | 'realized_pnl') =>
+  const perBot = (name: string, help: string, field: 'equity' | 'cash' | 'realizedPnl') =>
     new Gauge({
       name,
       help,
@@ -81,11 +60,11 @@ export function ledgerMetrics(pool: Pool): Registry {
       async collect() {
         const rows = await newest();
         this.reset();
-        for (const r of rows) this.set({ bot: r.bot_id }, Number(r[field]));
+        for (const r of rows) this.set({ bot: r.botId }, Number(r[field]));
       },
     });
   perBot('ooda_equity', 'Equity after the newest cycle, by bot.', 'equity');
   perBot('ooda_cash', 'Cash after the newest cycle, by bot.', 'cash');
-  perBot('ooda_realized_pnl', 'Realized P&L after the newest cycle, by bot.', 'realized_pnl');
+  perBot('ooda_realized_pnl', 'Realized P&L after the newest cycle, by bot.', 'realizedPnl');
   return registry;
 }

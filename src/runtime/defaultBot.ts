@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BotConfig } from '../domain/botConfig';
 import { tradableBotConfig } from '../trading/botConfigCheck';
-import type { botWorkflow } from '../workflows/bot';
-import { botWorkflowId, type OperatorNote, startSignal, statusQuery } from '../workflows/messages';
+import { type BotWorkflow, botWorkflowId, type OperatorNote, startSignal, statusQuery } from '../workflows/messages';
 
 export const DEFAULT_BOT = { id: 'btc', symbol: 'BTC/USD' };
 
@@ -13,7 +12,7 @@ export async function ensureDefaultBot(
   marketDataMode: BotConfig['marketDataMode'],
 ): Promise<BotConfig> {
   const config = tradableBotConfig(DEFAULT_BOT, marketDataMode);
-  const handle = await client.workflow.signalWithStart<typeof botWorkflow, [OperatorNote?]>('botWorkflow', {
+  const handle = await client.workflow.signalWithStart<BotWorkflow, [OperatorNote?]>('botWorkflow', {
     workflowId: botWorkflowId(config.id),
     taskQueue,
     args: [{ config }],

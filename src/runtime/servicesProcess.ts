@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { toolEnvironment } from '../config';
 import { startEmbeddedPostgres } from '../db/embeddedPostgres';
 import { startDevServer } from '../temporal/devServer';
 
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     return up;
   };
   const [temporal, postgres] = await Promise.all([
-    request.temporal ? track(startDevServer({ ...request.temporal, log, signal: abort.signal })) : null,
+    request.temporal
+      ? track(startDevServer({ ...request.temporal, tools: toolEnvironment(), log, signal: abort.signal }))
+      : null,
     request.postgres
       ? track(startEmbeddedPostgres({ ...request.postgres, dataDir: path.resolve(request.postgres.dataDir) }))
       : null,

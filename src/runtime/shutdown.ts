@@ -2,13 +2,18 @@ import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { sayer, sdkLogger } from './logging';
 
+/** A started piece of the program (services, pool, worker, API): stopped in reverse order of start. */
+export interface Part {
+  stop(): Promise<void>;
+}
+
 /**
  * Stops the started parts in reverse order on SIGINT/SIGTERM, or when a part fails for good (a dead worker
  * must not leave an API up over bots that no longer cycle): API, worker (running activities get their grace
  * time), connections, pool, then the embedded services. Returns the function that starts that shutdown.
  */
 export function onShutdown(
-  parts: { stop(): Promise<void> }[],
+  parts: Part[],
   logger: Logger,
   /** host:port where the SDK serves its Prometheus metrics (workers: WORKER_METRICS_ADDRESS); unset: none. */
   metricsAddress?: string,

@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ToolEnvironment } from '../config';
 
 // Where the `temporal` CLI (the dev server with the web UI) comes from, in order:
 // TEMPORAL_CLI_PATH, `temporal` on PATH, .temporal/bin/temporal, a `go install` into .temporal/bin when Go is
-// present, else nothing: the caller lets the SDK download it (machines with internet).
+// present, else nothing: the caller lets the SDK download it (machines with internet). The PATH searched and the
+// environment `go` runs in are handed in by the callers, from src/config.ts (toolEnvironment).
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_CLI = path.join(PROJECT_ROOT, '.temporal', 'bin', 'temporal');
@@ -20,8 +22,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function onPath(name: string, searchPath: string): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
   }
   return undefined;
@@ -31,6 +33,7 @@ export type CliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'local' | 'built' | 'sdk-
 
 export async function findTemporalCli(opts: {
   configuredPath?: string;
+  tools: ToolEnvironment;
   build?: boolean;
   log?: (msg: string) => void;
   /** Aborts a build in progress (Ctrl-C during the first start): the `go` process is killed. */
@@ -43,18 +46,23 @@ export async function findTemporalCli(opts: {
     }
     return { path: opts.configuredPath, source: 'TEMPORAL_CLI_PATH' };
   }
-  const fromPath = onPath('temporal');
+  const fromPath = onPath('temporal', opts.tools.searchPath);
   if (fromPath) return { path: fromPath, source: 'PATH' };
   if (isExecutable(LOCAL_CLI)) return { path: LOCAL_CLI, source: 'local' };
   if (opts.build !== false && spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
-    await buildCli(log, LOCAL_CLI, opts.signal);
+    await buildCli(log, opts.tools, LOCAL_CLI, opts.signal);
     return { path: LOCAL_CLI, source: 'built' };
   }
   return { source: 'sdk-download' };
 }
 
 /** `go install` of the CLI into the directory of `target`; exported for the abort test. */
-export async function buildCli(log: (msg: string) => void, target = LOCAL_CLI, signal?: AbortSignal): Promise<void> {
+export async function buildCli(
+  log: (msg: string) => void,
+  tools: ToolEnvironment,
+  target = LOCAL_CLI,
+  signal?: AbortSignal,
+): Promise<void> {
   signal?.throwIfAborted();
   mkdirSync(path.dirname(target), { recursive: true });
   log(`building the temporal CLI: go install ${CLI_MODULE} (the first build takes a few minutes)...`);
@@ -64,7 +72,7 @@ export async function buildCli(log: (msg: string) => void, target = LOCAL_CLI, s
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('go', ['install', CLI_MODULE], {
-        env: { ...process.env, GOBIN: path.dirname(target) },
+        env: { ...tools.inherited, GOBIN: path.dirname(target) },
         stdio: ['ignore', 'inherit', 'inherit'],
         // Its own process group, so an abort stops the compilers `go` started too.
         detached: true,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { ToolEnvironment } from '../config';
 import { findTemporalCli } from './cli';
 import { searchAttributeArgs } from './searchAttributes';
 
@@ -89,6 +90,8 @@ export interface DevServerOptions {
   /** SQLite file; omit for an in-memory server (tests). */
   dbFilename?: string;
   cliPath?: string;
+  /** Where the CLI is looked for, and what a build of it runs with (src/config.ts: toolEnvironment). */
+  tools: ToolEnvironment;
   log?: (msg: string) => void;
   /** Stops a first start that is still building the CLI, or still waiting for the server to answer. */
   signal?: AbortSignal;
@@ -104,7 +107,12 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const cli = await findTemporalCli({ configuredPath: opts.cliPath, log: opts.log, signal: opts.signal });
+  const cli = await findTemporalCli({
+    configuredPath: opts.cliPath,
+    tools: opts.tools,
+    log: opts.log,
+    signal: opts.signal,
+  });
   if (!cli.path) return startDownloadedDevServer(opts);
   opts.log?.(`starting Temporal dev server from ${cli.path} (${cli.source})`);
   if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });

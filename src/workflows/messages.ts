@@ -146,6 +146,12 @@ export interface BotWorkflowInput {
   state?: BotState;
 }
 
+/**
+ * The bot workflow's signature, for clients that start it by name (the API, npm start): they type their calls
+ * with it instead of importing the workflow module, which imports the activities' types.
+ */
+export type BotWorkflow = (input: BotWorkflowInput) => Promise<void>;
+
 export interface BotStatus {
   botId: string;
   symbol: string;

@@ -55,7 +55,7 @@ describe('the dashboard', () => {
   beforeAll(async () => {
     ctx = botsContext({
       client: env.temporal.client,
-      pool: env.db.pool,
+      ledger: env.db.ledger,
       taskQueue: env.temporal.taskQueue,
       // Not quicktest: the bot trades on mock data only if the form sends the mode the operator picked.
       defaultMarketDataMode: 'live',

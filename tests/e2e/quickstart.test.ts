@@ -212,7 +212,7 @@ describe('npm run worker and npm run api against given services', () => {
         return s.cyclesCompleted >= 2 ? s : undefined;
       });
       // The ledger, not the cash at some later moment: at 0.3 s a third cycle may already have bought again.
-      const [buy, sell] = await db.broker.fills('prod');
+      const [buy, sell] = await db.ledger.fills('prod');
       expect(buy).toMatchObject({ cycle: 1, side: 'buy', quantity: '0.1', price: '50000', cashAfter: '5000.00' });
       // Its price depends on the slot it ran in (a slot reached late is skipped); its cash follows from it.
       expect(sell).toMatchObject({ side: 'sell', quantity: '0.1' });

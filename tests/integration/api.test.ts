@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { botsContext } from '../../src/api/bots';
 import { startApiServer, type ApiServer } from '../../src/api/server';
+import { postgresLedger } from '../../src/ledger';
 import { tradableBotConfig } from '../../src/trading/botConfigCheck';
 import { RISK_RULES } from '../../src/trading/risk';
 import {
@@ -24,7 +25,7 @@ beforeAll(async () => {
   api = await startApiServer(
     botsContext({
       client: temporal.client,
-      pool: db.pool,
+      ledger: db.ledger,
       taskQueue: temporal.taskQueue,
       defaultMarketDataMode: 'quicktest',
     }),
@@ -132,7 +133,7 @@ describe('control API', () => {
     expect(stats.body.learned.statsByStrategy.quicktest).toBeDefined();
     expect(stats.body.learned.asOfCycle).toBeGreaterThanOrEqual(2);
     expect(stats.body.learned.stats.trades).toBeGreaterThanOrEqual(1);
-    const stored = await db.broker.statistics('api1');
+    const stored = await db.ledger.statistics('api1');
     expect(stored!.lastCycle).toBeGreaterThanOrEqual(stats.body.learned.asOfCycle);
 
     // start and stop are Workflow Updates: the answer is the new status, at once.
@@ -361,7 +362,7 @@ describe('control API', () => {
     expect(await call('DELETE', '/api/bots/retiree')).toMatchObject({ status: 200, body: { archived: true } });
     expect((await call('GET', '/api/bots/retiree/cycles')).body.cycles.length).toBe(cycles);
     expect((await call('GET', '/api/bots/retiree/cycles/1')).status).toBe(200);
-    expect(await db.broker.account('retiree')).toMatchObject({ symbol: 'BTC/USD' });
+    expect(await db.ledger.account('retiree')).toMatchObject({ symbol: 'BTC/USD' });
     // Created again, it resumes its ledger and its cycle numbering.
     expect((await call('POST', '/api/bots', { id: 'retiree', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
       201,
@@ -433,7 +434,7 @@ describe('control API', () => {
     expect((await call('POST', '/api/bots', { id: 'phoenix', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
       201,
     );
-    await eventually(async () => ((await db.broker.account('phoenix')) ? true : undefined));
+    await eventually(async () => ((await db.ledger.account('phoenix')) ? true : undefined));
     await temporal.client.workflow.getHandle('bot-phoenix').terminate('operator removed it');
 
     const otherMarket = await call('POST', '/api/bots', { id: 'phoenix', symbol: 'ETH/USD' });
@@ -458,7 +459,12 @@ describe('control API', () => {
     });
     const deadClient = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     const down = await startApiServer(
-      botsContext({ client: deadClient, pool: deadPool, taskQueue: 'none', defaultMarketDataMode: 'quicktest' }),
+      botsContext({
+        client: deadClient,
+        ledger: postgresLedger(deadPool),
+        taskQueue: 'none',
+        defaultMarketDataMode: 'quicktest',
+      }),
       '127.0.0.1',
       0,
     );

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const { temporal, db } = env;
   ctx = botsContext({
     client: temporal.client,
-    pool: db.pool,
+    ledger: db.ledger,
     taskQueue: temporal.taskQueue,
     defaultMarketDataMode: 'quicktest',
   });

@@ -21,7 +21,7 @@ it('answers a request in flight when it is stopped, then refuses new connections
   const api = await startApiServer(
     botsContext({
       client: temporal.client,
-      pool: db.pool,
+      ledger: db.ledger,
       taskQueue: temporal.taskQueue,
       defaultMarketDataMode: 'quicktest',
     }),

@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { loadJournal } from '../../src/broker/journal';
 import { resolveBotConfig, type BotConfigInput } from '../../src/domain/botConfig';
 import type { SkippedSlots } from '../../src/domain/schedule';
 import { accumulatorOf, performanceStats } from '../../src/trading/learning';
@@ -88,13 +87,13 @@ describe('botWorkflow', () => {
     const after = await untilCycles(bot, 2);
     await bot.signal(stopSignal);
 
-    const fills = await db.broker.fills('milestone');
+    const fills = await db.ledger.fills('milestone');
     expect(fills.slice(0, 2).map((f) => [f.side, f.quantity, f.price, f.realizedPnl])).toEqual([
       ['buy', '0.1', '50000', '0.00'],
       ['sell', '0.1', '52000', '200.00'],
     ]);
     expect(fills[1].cashAfter).toBe('10200.00');
-    const ledger = await db.broker.portfolio('milestone', null);
+    const ledger = await db.ledger.portfolio('milestone', null);
     expect(ledger).toMatchObject({ cash: '10200.00', realizedPnl: '200.00', position: { quantity: '0' } });
     expect(after.portfolio).toMatchObject({ cash: '10200.00', equity: '10200.00', realizedPnl: '200.00' });
     expect(after.lastCycle).toMatchObject({
@@ -150,16 +149,16 @@ describe('botWorkflow', () => {
     expect(later.cyclesCompleted).toBeGreaterThanOrEqual(6);
     // State carried across runs matches the ledger: every cycle's fill is there exactly once, and the cycle
     // numbers are those of the journal (any gap is a slot the bot counted as skipped).
-    const fills = await db.broker.fills('longrun');
-    const journal = await loadJournal(db.pool, 'longrun');
+    const fills = await db.ledger.fills('longrun');
+    const journal = await db.ledger.journalEntries('longrun');
     expect(fills.map((f) => f.cycle)).toEqual(journal.map((e) => e.cycle));
     expect(journal.length + stopped.slotsSkipped).toBe(stopped.lastCycle!.cycle);
-    const ledger = await db.broker.portfolio('longrun', stopped.lastCycle!.price);
+    const ledger = await db.ledger.portfolio('longrun', stopped.lastCycle!.price);
     expect(stopped.portfolio).toEqual(ledger);
     expect(stopped.cyclesCompleted).toBe(fills.length);
     expect(stopped.config.cyclesPerRun).toBe(2);
     // The running statistics, stored beside the journal across every run, equal those recomputed from it.
-    expect(await db.broker.statistics('longrun')).toEqual(accumulatorOf(journal));
+    expect(await db.ledger.statistics('longrun')).toEqual(accumulatorOf(journal));
     const open = { position: ledger.position, markPrice: ledger.markPrice };
     const { sharpeLike, ...batch } = performanceStats(journal, open);
     expect(Object.keys(stopped.learned!).sort()).toEqual(['sizing', 'stats']);
@@ -178,7 +177,7 @@ describe('botWorkflow', () => {
     const second = await startBot({ id: 'phoenix', intervalSeconds: 60 });
     const s: BotStatus = await untilCycles(second, 2);
     expect(s.lastCycle?.cycle).toBe(2);
-    const fills = await db.broker.fills('phoenix');
+    const fills = await db.ledger.fills('phoenix');
     expect(fills.map((f) => f.clientOrderId)).toEqual(['phoenix:1', 'phoenix:2']);
     expect(fills[1]).toMatchObject({ side: 'sell', price: '52000', realizedPnl: '200.00' });
     await second.terminate('test done');
@@ -198,19 +197,19 @@ describe('botWorkflow', () => {
     expect(halted.riskState).toMatchObject({ halted: true, peakEquity: '10200.00' });
 
     // While halted: cycles go on, every entry is refused by the max-drawdown rule, and nothing is bought.
-    const fillsAtHalt = (await db.broker.fills('halting')).length;
+    const fillsAtHalt = (await db.ledger.fills('halting')).length;
     const later = await untilCycles(bot, halted.cyclesCompleted + 3);
     expect(later.halted).toBe(true);
     expect(later.lastCycle?.verdict).toMatchObject({ approved: false, rule: 'max-drawdown' });
     expect(later.cyclesFailed).toBe(0);
-    const whileHalted = await db.broker.fills('halting');
+    const whileHalted = await db.ledger.fills('halting');
     expect(whileHalted.filter((f) => f.side === 'buy' && f.cycle > halted.cyclesCompleted)).toEqual([]);
     expect(whileHalted.length).toBe(fillsAtHalt);
 
     await bot.signal(startSignal);
     const resumed = await eventually(
       async () => {
-        const fills = await db.broker.fills('halting');
+        const fills = await db.ledger.fills('halting');
         return fills.length > fillsAtHalt ? fills : undefined;
       },
       60_000,
@@ -352,7 +351,7 @@ describe('botWorkflow', () => {
       expect((await handle.describe()).memo?.skippedSlots).toEqual({ ...skipped, total: after.slotsSkipped });
 
       // The cycle numbers' gaps are exactly the skipped ranges: no cycle ran for a skipped slot.
-      const journal = (await loadJournal(db.pool, 'skipper')).map((e) => e.cycle);
+      const journal = (await db.ledger.journalEntries('skipper')).map((e) => e.cycle);
       const skippedSlots = memos.flatMap((m) => Array.from({ length: m.to - m.from + 1 }, (_, i) => m.from + i));
       const all = Array.from({ length: after.lastCycle!.cycle }, (_, i) => i + 1);
       expect(journal).toEqual(all.filter((c) => !skippedSlots.includes(c)));

@@ -155,7 +155,7 @@ describe('crash points', () => {
       path.join(dir, 'probe.ts'),
       `import { armCrashPoints, crashPoint } from ${JSON.stringify(path.join(ROOT, 'src', 'chaos', 'crashPoints'))};\n` +
         `import { loadConfig } from ${JSON.stringify(path.join(ROOT, 'src', 'config'))};\n` +
-        // What a worker does at start (src/runtime/app.ts).
+        // What a worker does at start (src/runtime/workerPart.ts).
         `armCrashPoints(loadConfig().chaos.crashPoints);\n` +
         `console.log(crashPoint('execution.afterFill', 'returned'));\n`,
     );

@@ -64,7 +64,7 @@ describe('oodaCycleWorkflow with the real activities', () => {
     expect(Object.keys(summary.learning!).sort()).toEqual(['sizing', 'stats']);
     expect(summary.learning!.stats).toMatchObject({ cycles: 1, trades: 0 });
     expect(summary).not.toHaveProperty('statsAccumulator');
-    expect((await db.broker.statistics('cycle1'))?.lastCycle).toBe(1);
+    expect((await db.ledger.statistics('cycle1'))?.lastCycle).toBe(1);
 
     // Every phase in order; those that do no I/O (synthetic perception, reasoning, risk) as local activities.
     expect(await activitiesRun(handle)).toEqual([
@@ -113,7 +113,7 @@ describe('oodaCycleWorkflow with the real activities', () => {
     expect(summary.decision.action).toBe('buy');
     expect(summary.verdict).toMatchObject({ approved: false, rule: 'data-quality' });
     expect(summary.execution).toBeNull();
-    expect(await db.broker.fills('cycle2')).toEqual([]);
+    expect(await db.ledger.fills('cycle2')).toEqual([]);
     const journal = await db.pool.query('SELECT verdict FROM cycle_journal WHERE bot_id = $1', ['cycle2']);
     expect(journal.rows[0].verdict.rule).toBe('data-quality');
   });

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { openDatabase } from '../../src/runtime/app';
+import { openDatabase } from '../../src/runtime/database';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
 
 // A process that starts while Postgres is down (a restart, a container still booting) waits for it instead of

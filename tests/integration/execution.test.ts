@@ -3,7 +3,6 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import type { LearningResult } from '../../src/activities/learning';
 import type { RiskCheckResult } from '../../src/activities/riskCheck';
-import { loadJournal, loadStatsAccumulator } from '../../src/broker/journal';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import { equityOf } from '../../src/domain/fills';
 import {
@@ -39,7 +38,7 @@ const free = { feeBps: 0, slippageBps: 0 };
 
 describe('executeOrder', () => {
   it('run twice for the same cycle fills once and returns the original fill', async () => {
-    await db.broker.openAccount('exec', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('exec', 'BTC/USD', '10000.00');
     const activities = createActivities(db.deps);
     const env = new MockActivityEnvironment({}, { logger: quiet });
     const first: ExecutionResult = await env.run(activities.executeOrder, { intent: intent(1), costs: free });
@@ -51,21 +50,21 @@ describe('executeOrder', () => {
     expect(second.fill).toEqual(first.fill);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM fills WHERE client_order_id = $1', ['exec:1']);
     expect(rows[0].n).toBe(1);
-    expect((await db.broker.portfolio('exec', null)).cash).toBe('5000.00');
+    expect((await db.ledger.portfolio('exec', null)).cash).toBe('5000.00');
   });
 
   it('concurrent attempts for one cycle book a single fill', async () => {
-    const attempts = await Promise.all([1, 2, 3, 4].map(() => db.broker.placeMarketOrder(intent(2, 'sell'), free)));
+    const attempts = await Promise.all([1, 2, 3, 4].map(() => db.ledger.placeMarketOrder(intent(2, 'sell'), free)));
     expect(attempts.filter((a) => !a.duplicate)).toHaveLength(1);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM fills WHERE bot_id = $1', ['exec']);
     expect(rows[0].n).toBe(2);
-    expect((await db.broker.portfolio('exec', null)).position.quantity).toBe('0');
+    expect((await db.ledger.portfolio('exec', null)).position.quantity).toBe('0');
   });
 
   it('books a refused order once and answers a retry with the same refusal', async () => {
     const tooBig = { ...intent(3), quantity: '1' };
-    const first = await db.broker.placeMarketOrder(tooBig, free);
-    const again = await db.broker.placeMarketOrder(tooBig, free);
+    const first = await db.ledger.placeMarketOrder(tooBig, free);
+    const again = await db.ledger.placeMarketOrder(tooBig, free);
     expect(first).toMatchObject({
       status: 'rejected',
       duplicate: false,
@@ -94,22 +93,22 @@ describe('executeOrder', () => {
     await expect(
       env.run(activities.executeOrder, { intent: { ...intent(1), quantity: '0.05' }, costs: free }),
     ).rejects.toMatchObject({ type: 'ClientOrderIdConflict', nonRetryable: true });
-    await expect(db.broker.placeMarketOrder({ ...intent(1), side: 'sell' }, free)).rejects.toThrow('already names');
+    await expect(db.ledger.placeMarketOrder({ ...intent(1), side: 'sell' }, free)).rejects.toThrow('already names');
   });
 
   it('books the quantity rounded down to 8 decimals, in the fill and the position alike', async () => {
-    await db.broker.openAccount('sats', 'BTC/USD', '10000.00');
-    const result = await db.broker.placeMarketOrder(
+    await db.ledger.openAccount('sats', 'BTC/USD', '10000.00');
+    const result = await db.ledger.placeMarketOrder(
       { ...intent(1), botId: 'sats', clientOrderId: 'sats:1', quantity: '0.123456789' },
       free,
     );
     if (result.status !== 'filled') throw new Error(result.status);
     expect(result.fill.quantity).toBe('0.12345678');
-    expect((await db.broker.portfolio('sats', null)).position.quantity).toBe('0.12345678');
+    expect((await db.ledger.portfolio('sats', null)).position.quantity).toBe('0.12345678');
   });
 
   it('refuses an account for another symbol under an existing bot id', async () => {
-    await expect(db.broker.openAccount('exec', 'ETH/USD', '10000.00')).rejects.toThrow(
+    await expect(db.ledger.openAccount('exec', 'ETH/USD', '10000.00')).rejects.toThrow(
       'already has a ledger account for BTC/USD',
     );
     const env = new MockActivityEnvironment({}, { logger: quiet });
@@ -125,7 +124,7 @@ describe('decide', () => {
   it('runs the bot strategy on the snapshot and the portfolio given, not on the ledger', async () => {
     const env = new MockActivityEnvironment({}, { logger: quiet });
     const activities = createActivities(db.deps);
-    await db.broker.openAccount('reasoner', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('reasoner', 'BTC/USD', '10000.00');
     const config = resolveBotConfig({ id: 'reasoner', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
     const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
       botId: 'reasoner',
@@ -133,17 +132,17 @@ describe('decide', () => {
       cycle: 1,
       strategy: config.strategy,
     });
-    const flat = await db.broker.portfolio('reasoner', null);
+    const flat = await db.ledger.portfolio('reasoner', null);
     expect(
       await env.run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, sizing: null }),
     ).toMatchObject({ action: 'buy', quantity: '0.1', strategy: 'quicktest' });
     // The ledger now holds 0.1, but the portfolio given (the bot's last read, here stale on purpose) says flat:
     // reasoning is pure and decides on its input.
-    await db.broker.placeMarketOrder({ ...intent(1), botId: 'reasoner', clientOrderId: 'reasoner:1' }, free);
+    await db.ledger.placeMarketOrder({ ...intent(1), botId: 'reasoner', clientOrderId: 'reasoner:1' }, free);
     expect(
       await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: flat, sizing: null }),
     ).toMatchObject({ action: 'buy' });
-    const holding = await db.broker.portfolio('reasoner', null);
+    const holding = await db.ledger.portfolio('reasoner', null);
     expect(
       await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: holding, sizing: null }),
     ).toMatchObject({ action: 'sell', quantity: '0.1' });
@@ -161,7 +160,7 @@ describe('decide', () => {
       cycle: 1,
       strategy: quicktest,
     });
-    const portfolio = await db.broker.portfolio('reasoner', snapshot.price);
+    const portfolio = await db.ledger.portfolio('reasoner', snapshot.price);
     await expect(
       env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, portfolio, sizing: null }),
     ).rejects.toMatchObject({
@@ -175,7 +174,7 @@ describe('checkRisk', () => {
   it("judges the portfolio given, marked at the snapshot's price, not the ledger's", async () => {
     const env = new MockActivityEnvironment({}, { logger: quiet });
     const activities = createActivities(db.deps);
-    await db.broker.openAccount('judge', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('judge', 'BTC/USD', '10000.00');
     const config = resolveBotConfig({ id: 'judge', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
     const snapshot: MarketSnapshot = await env.run(activities.perceiveMarket, {
       botId: 'judge',
@@ -206,7 +205,7 @@ describe('checkRisk', () => {
     expect(equityOf(held.cash, held.position.quantity, snapshot.price)).toBe('10200.00');
 
     // And the other way round: the ledger holds 0.1, the portfolio given is flat: nothing to sell.
-    await db.broker.placeMarketOrder({ ...intent(1), botId: 'judge', clientOrderId: 'judge:1' }, free);
+    await db.ledger.placeMarketOrder({ ...intent(1), botId: 'judge', clientOrderId: 'judge:1' }, free);
     const flat: RiskCheckResult = await env.run(activities.checkRisk, {
       config,
       cycle: 2,
@@ -232,7 +231,7 @@ describe('recordCycle', () => {
       strategy: { name: 'quicktest', params: {} },
     });
     const execution = side
-      ? await db.broker.placeMarketOrder(
+      ? await db.ledger.placeMarketOrder(
           { ...intent(cycle, side), botId, clientOrderId: `${botId}:${cycle}`, referencePrice: snapshot.price },
           free,
         )
@@ -266,8 +265,8 @@ describe('recordCycle', () => {
 
   /** The stored accumulator equals the batch statistics over the whole journal. */
   async function expectStoredMatchesJournal(botId: string, result: LearningResult): Promise<void> {
-    const journal = await loadJournal(db.pool, botId);
-    const stored = await db.broker.statistics(botId);
+    const journal = await db.ledger.journalEntries(botId);
+    const stored = await db.ledger.statistics(botId);
     expect(stored).toEqual(accumulatorOf(journal));
     const open = { position: result.portfolio.position, markPrice: result.portfolio.markPrice };
     const figures = figuresOf(stored!, open);
@@ -279,11 +278,11 @@ describe('recordCycle', () => {
   }
 
   it('stores the running statistics beside the journal and returns only portfolio, stats and sizing', async () => {
-    await db.broker.openAccount('learner', 'BTC/USD', '10000.00');
-    expect(await db.broker.statistics('learner')).toBeNull();
+    await db.ledger.openAccount('learner', 'BTC/USD', '10000.00');
+    expect(await db.ledger.statistics('learner')).toBeNull();
     const one = await learn('learner', 1, 'buy');
     expect(Object.keys(one).sort()).toEqual(['portfolio', 'sizing', 'stats']);
-    expect((await loadStatsAccumulator(db.pool, 'learner'))?.lastCycle).toBe(1);
+    expect((await db.ledger.statistics('learner'))?.lastCycle).toBe(1);
     const two = await learn('learner', 2, 'sell');
     expect(two.stats).toMatchObject({ cycles: 2, trades: 1, wins: 1 });
     const { rows } = await db.pool.query('SELECT last_cycle FROM bot_learning WHERE bot_id = $1', ['learner']);
@@ -292,36 +291,36 @@ describe('recordCycle', () => {
   });
 
   it('a retried recordCycle returns the same figures and does not count the cycle twice', async () => {
-    await db.broker.openAccount('retry', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('retry', 'BTC/USD', '10000.00');
     await learn('retry', 1, 'buy');
     const first = await learn('retry', 2, 'sell');
-    const storedAfterFirst = await db.broker.statistics('retry');
+    const storedAfterFirst = await db.ledger.statistics('retry');
     // The same cycle again, as an activity retry runs it (the order is a duplicate, the journal row upserted).
     const retried = await learn('retry', 2, 'sell');
     expect(retried).toEqual(first);
     expect(retried.stats).toMatchObject({ cycles: 2, trades: 1 });
-    expect(await db.broker.statistics('retry')).toEqual(storedAfterFirst);
+    expect(await db.ledger.statistics('retry')).toEqual(storedAfterFirst);
     // And a late retry of an older cycle never rolls the stored statistics back.
     await learn('retry', 1, 'buy');
-    expect((await db.broker.statistics('retry'))?.lastCycle).toBe(2);
+    expect((await db.ledger.statistics('retry'))?.lastCycle).toBe(2);
     await expectStoredMatchesJournal('retry', retried);
   });
 
   it('rebuilds missing statistics from the journal', async () => {
-    await db.broker.openAccount('amnesia', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('amnesia', 'BTC/USD', '10000.00');
     await learn('amnesia', 1, 'buy');
     await learn('amnesia', 2, 'sell');
     await db.pool.query('DELETE FROM bot_learning WHERE bot_id = $1', ['amnesia']);
     const three = await learn('amnesia', 3, null);
     expect(three.stats).toMatchObject({ cycles: 3, trades: 1 });
-    expect((await db.broker.statistics('amnesia'))?.lastCycle).toBe(3);
+    expect((await db.ledger.statistics('amnesia'))?.lastCycle).toBe(3);
     await expectStoredMatchesJournal('amnesia', three);
   });
 
   it('rebuilds the statistics from the journal when the stored ones missed a cycle', async () => {
-    await db.broker.openAccount('behind', 'BTC/USD', '10000.00');
+    await db.ledger.openAccount('behind', 'BTC/USD', '10000.00');
     await learn('behind', 1, 'buy');
-    const afterOne = await db.broker.statistics('behind');
+    const afterOne = await db.ledger.statistics('behind');
     await learn('behind', 2, 'sell'); // journaled...
     // ...but its statistics never stored (the cycle failed between the two): the stored ones are at cycle 1.
     await db.pool.query('UPDATE bot_learning SET last_cycle = 1, accumulator = $2 WHERE bot_id = $1', [
@@ -330,14 +329,14 @@ describe('recordCycle', () => {
     ]);
     const three = await learn('behind', 3, null);
 
-    const journal = await loadJournal(db.pool, 'behind');
+    const journal = await db.ledger.journalEntries('behind');
     expect(journal.map((e) => e.cycle)).toEqual([1, 2, 3]);
     expect(three.stats.trades).toBe(1);
     expect(three.stats).toEqual(
       figuresOf(accumulatorOf(journal), { position: three.portfolio.position, markPrice: three.portfolio.markPrice })
         .stats,
     );
-    expect((await db.broker.statistics('behind'))?.lastCycle).toBe(3);
+    expect((await db.ledger.statistics('behind'))?.lastCycle).toBe(3);
     await expectStoredMatchesJournal('behind', three);
   });
 });

@@ -4,9 +4,9 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger, sdkLogger } from '../../src/runtime/logging';
 import { Client as PgClient, type Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities';
-import { PaperBroker } from '../../src/broker/paperBroker';
 import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
+import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
 
@@ -17,7 +17,7 @@ let runtimeInstalled = false;
 export interface TestDatabase {
   url: string;
   pool: Pool;
-  broker: PaperBroker;
+  ledger: Ledger;
   /** Activity dependencies on this database, quicktest-ready; add `alphaVantage` for live tests. */
   deps: ActivityDeps;
   drop(): Promise<void>;
@@ -40,14 +40,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   await migrateUp(url.toString());
   const pool = createPool(url.toString(), 5);
-  const broker = new PaperBroker(pool);
+  const ledger = postgresLedger(pool);
   return {
     url: url.toString(),
     pool,
-    broker,
+    ledger,
     deps: {
-      pool,
-      broker,
+      ledger,
       marketCache: new MarketCache(pool),
       marketDataTtl: { priceSeconds: 60, candlesSeconds: 3600, sentimentSeconds: 3600 },
     },

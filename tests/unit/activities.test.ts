@@ -3,10 +3,10 @@ import { DefaultLogger } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createActivities } from '../../src/activities';
 import type { RiskCheckResult } from '../../src/activities/riskCheck';
-import { PaperBroker } from '../../src/broker/paperBroker';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import { equityOf } from '../../src/domain/fills';
 import type { Decision, MarketSnapshot, PortfolioSummary } from '../../src/domain/types';
+import { postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import { QUICKTEST_HISTORY } from '../../src/marketdata/quicktestFeed';
 import { initialRiskState } from '../../src/trading/risk';
@@ -20,8 +20,7 @@ const quiet = new DefaultLogger('ERROR');
 const pool = new Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
 const now = new Date('2026-03-01T12:00:00Z');
 const activities = createActivities({
-  pool,
-  broker: new PaperBroker(pool),
+  ledger: postgresLedger(pool),
   marketCache: new MarketCache(pool),
   marketDataTtl: { priceSeconds: 60, candlesSeconds: 60, sentimentSeconds: 60 },
   now: () => now,

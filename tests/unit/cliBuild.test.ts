@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { toolEnvironment } from '../../src/config';
 import { buildCli } from '../../src/temporal/cli';
 
 // Ctrl-C during the first `npm start`, while the temporal CLI is still being built (minutes on a fresh
@@ -16,7 +17,7 @@ it('stops a build of the temporal CLI when aborted, leaving no go process', asyn
   expect(goBuilds()).toEqual([]);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ooda-cli-build-'));
   const abort = new AbortController();
-  const build = buildCli(() => undefined, path.join(dir, 'temporal'), abort.signal);
+  const build = buildCli(() => undefined, toolEnvironment(), path.join(dir, 'temporal'), abort.signal);
   await new Promise((r) => setTimeout(r, 1500));
   expect(goBuilds().length).toBe(1);
   const aborted = Date.now();

@@ -1,0 +1,51 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { armCrashPoints } from '../chaos/crashPoints';
+import type { AppConfig } from '../config';
+import { postgresLedger } from '../ledger';
+import { MarketCache } from '../marketdata/cache';
+import { ensureSearchAttributes } from '../temporal/searchAttributes';
+import { createBotWorkers, runBotWorkers } from '../worker';
+import { buildAlphaVantage } from './marketData';
+import type { Part } from './shutdown';
+
+// The worker's composition root (npm run worker, and the worker half of npm start): the activities' dependencies
+// (the ledger, the market-data cache and Alpha Vantage, the clock by default) and the workers that run them.
+
+export async function runWorker(
+  config: AppConfig,
+  temporalAddress: string,
+  pool: Pool,
+  log: (msg: string) => void,
+  onFatal: (reason: string) => void,
+): Promise<Part> {
+  armCrashPoints(config.chaos.crashPoints);
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);
+  if (added.length)
+    log(`worker: added search attributes ${added.join(', ')} to namespace "${config.temporal.namespace}"`);
+  const workers = await createBotWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: {
+      ledger: postgresLedger(pool),
+      marketCache: new MarketCache(pool),
+      alphaVantage: buildAlphaVantage(config),
+      marketDataTtl: config.alphaVantage.ttl,
+    },
+    shutdownGraceMs: config.worker.shutdownGraceMs,
+    marketDataRequestsPerSecond: config.alphaVantage.requestsPerSecond,
+    tuning: config.worker.tuning,
+  });
+  const running = runBotWorkers(workers);
+  running.done.catch((err: Error) => onFatal(`worker failed: ${err.message}`));
+  log(`worker: polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
+  return {
+    async stop() {
+      running.shutdown();
+      await running.done.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
