@@ -1,9 +1,9 @@
 import { loadJournal, loadStatsAccumulator, saveStatsAccumulator } from '../broker/journal';
 import { crashPoint } from '../chaos/crashPoints';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
+import { type CycleOutcome, learnStatistics, observationOf } from '../engine';
 import {
   accumulatorOf,
-  advanceStats,
   figuresOf,
   type PerformanceStats,
   type SizeAdjustment,
@@ -70,20 +70,25 @@ export function makeLearningActivities({ pool, broker, now = () => new Date() }:
         [input.botId, input.cycle],
       );
       const stored = await loadStatsAccumulator(pool, input.botId);
+      // The state machine's learning step (src/engine), the one the backtest and the what-if run.
+      const outcome: CycleOutcome = {
+        observation: observationOf(input.snapshot, input.cycle, now().toISOString()),
+        decision: input.decision,
+        verdict: input.verdict,
+        fill,
+        equity: portfolio.equity,
+        position: portfolio.position,
+      };
       let accumulator: StatsAccumulator;
       if (stored?.lastCycle === input.cycle) accumulator = stored;
       else if (stored && stored.lastCycle === (rows[0]?.previous ?? 0)) {
-        accumulator = advanceStats(stored, {
-          cycle: input.cycle,
-          time: now().toISOString(),
-          strategy: input.decision.strategy,
-          equity: portfolio.equity,
-          fill,
-        });
+        accumulator = learnStatistics(stored, outcome).learning;
       } else accumulator = accumulatorOf(await loadJournal(pool, input.botId));
       await saveStatsAccumulator(pool, input.botId, accumulator);
-      const open = { position: portfolio.position, markPrice: portfolio.markPrice };
-      const { stats, sizing } = figuresOf(accumulator, open);
+      const { stats, sizing } = figuresOf(accumulator, {
+        position: portfolio.position,
+        markPrice: portfolio.markPrice,
+      });
       return { portfolio, stats, sizing };
     },
   };
