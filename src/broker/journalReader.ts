@@ -91,6 +91,15 @@ export class JournalReader {
     return rows.map(journalRow);
   }
 
+  /** The journaled cycles from `fromCycle` to `toCycle`, inclusive, oldest first (a what-if's observations). */
+  async cycleRange(botId: string, fromCycle: number, toCycle: number): Promise<JournalRow[]> {
+    const { rows } = await this.pool.query<RawJournalRow>(
+      `SELECT ${COLUMNS} FROM cycle_journal WHERE bot_id = $1 AND cycle BETWEEN $2 AND $3 ORDER BY cycle`,
+      [botId, fromCycle, toCycle],
+    );
+    return rows.map(journalRow);
+  }
+
   /** Up to `limit` fills with their ordinal (1 = the bot's first fill), newest first, before `beforeOrdinal`. */
   async trades(botId: string, limit: number, beforeOrdinal?: number): Promise<(Fill & { ordinal: number })[]> {
     const { rows } = await this.pool.query<FillRow & { ordinal: string }>(
