@@ -1,6 +1,7 @@
 import { resolveBotConfig, type BotConfig } from '../../src/domain/botConfig';
 import { bookFill, equityOf, markPortfolio, type Holdings } from '../../src/domain/fills';
-import type { Fill, PortfolioSummary } from '../../src/domain/types';
+import { portfolioOf } from '../../src/engine';
+import type { Fill } from '../../src/domain/types';
 import { quicktestSnapshot } from '../../src/marketdata/quicktestFeed';
 import { evaluateRisk, initialRiskState, nextRiskState } from '../../src/trading/risk';
 import { decide, historyOf } from '../../src/trading/strategies';
@@ -18,16 +19,6 @@ export interface InProcessResult {
   cyclesPerSecond: number;
   microsPerCycle: number;
   fills: number;
-}
-
-function portfolioOf(h: Holdings, symbol: string, price: string): PortfolioSummary {
-  return {
-    cash: h.cash,
-    equity: equityOf(h.cash, h.quantity, price),
-    realizedPnl: h.realizedPnl,
-    position: { symbol, quantity: h.quantity, averageCost: h.averageCost },
-    markPrice: price,
-  };
 }
 
 /** One strategy, cycle after cycle, for `seconds` of wall time. */

@@ -1,8 +1,8 @@
 import { crashPoint } from '../chaos/crashPoints';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
+import { type CycleOutcome, learnStatistics, observationOf } from '../engine';
 import {
   accumulatorOf,
-  advanceStats,
   figuresOf,
   type PerformanceStats,
   type SizeAdjustment,
@@ -43,17 +43,19 @@ export function makeLearningActivities({ ledger, now = () => new Date() }: Activ
       const fill = input.execution?.status === 'filled' ? input.execution.fill : null;
       const previous = await ledger.previousCycle(input.botId, input.cycle);
       const stored = await ledger.statistics(input.botId);
+      // The state machine's learning step (src/engine), the one the backtest and the what-if run.
+      const outcome: CycleOutcome = {
+        observation: observationOf(input.snapshot, input.cycle, now().toISOString()),
+        decision: input.decision,
+        verdict: input.verdict,
+        fill,
+        equity: portfolio.equity,
+        position: portfolio.position,
+      };
       let accumulator: StatsAccumulator;
       if (stored?.lastCycle === input.cycle) accumulator = stored;
-      else if (stored && stored.lastCycle === previous) {
-        accumulator = advanceStats(stored, {
-          cycle: input.cycle,
-          time: now().toISOString(),
-          strategy: input.decision.strategy,
-          equity: portfolio.equity,
-          fill,
-        });
-      } else accumulator = accumulatorOf(await ledger.journalEntries(input.botId));
+      else if (stored && stored.lastCycle === previous) accumulator = learnStatistics(stored, outcome).learning;
+      else accumulator = accumulatorOf(await ledger.journalEntries(input.botId));
       await ledger.saveStatistics(input.botId, accumulator);
       const open = { position: portfolio.position, markPrice: portfolio.markPrice };
       const { stats, sizing } = figuresOf(accumulator, open);

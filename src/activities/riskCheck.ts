@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BotConfig } from '../domain/botConfig';
-import { markPortfolio } from '../domain/fills';
 import type { Decision, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
-import { evaluateRisk, InvalidRiskLimitsError } from '../trading/risk';
+import { checkRisk, engineConfigOf, observationOf } from '../engine';
+import { InvalidRiskLimitsError } from '../trading/risk';
 import type { RiskState } from '../trading/risk/state';
 import type { ActivityDeps } from './deps';
 
@@ -23,22 +23,21 @@ export interface RiskCheckResult {
 
 export function makeRiskActivities({ now = () => new Date() }: ActivityDeps) {
   return {
-    /** The gatekeeper: every risk rule judges the decision. Pure computation (it runs as a local activity). */
+    /**
+     * The gatekeeper: the state machine's `checkRisk` (src/engine), every risk rule judging the decision. Pure
+     * computation (it runs as a local activity).
+     */
     // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
     async checkRisk(input: RiskCheckInput): Promise<RiskCheckResult> {
       try {
-        const verdict = evaluateRisk({
-          decision: input.decision,
-          portfolio: markPortfolio(input.portfolio, input.snapshot.price),
-          price: input.snapshot.price,
-          costs: input.config.broker,
-          now: now().toISOString(),
-          market: { source: input.snapshot.source, ageSeconds: input.snapshot.ageSeconds },
-          mode: input.config.marketDataMode,
-          risk: input.config.risk,
-          state: input.riskState,
-        });
-        return { verdict };
+        const observation = observationOf(input.snapshot, input.cycle, now().toISOString());
+        const { decision, portfolio } = input;
+        const judged = checkRisk(
+          { risk: input.riskState },
+          { observation, decision, portfolio },
+          engineConfigOf(input.config),
+        );
+        return { verdict: judged.output };
       } catch (err) {
         if (err instanceof InvalidRiskLimitsError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidConfig');
         throw err;

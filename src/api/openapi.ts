@@ -2,7 +2,7 @@ import path from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { botConfigChangeSchema, botConfigInputSchema } from '../domain/botConfig';
-import { botIdParam, cycleParam, equityQuery, errorBody, listQuery, pageQuery } from './schemas';
+import { botIdParam, cycleParam, equityQuery, errorBody, listQuery, pageQuery, whatIfBody } from './schemas';
 
 // OpenAPI 3.1 for the REST API, generated from the zod schemas its routes validate with (one fact, one place).
 // Answers that are the bot's own types (status, explanations) are described in words and by example; their
@@ -127,6 +127,19 @@ const routes: RouteConfig[] = [
     { params: byId, query: equityQuery },
     '{ botId, points }',
   ),
+  {
+    method: 'post',
+    path: '/api/bots/{id}/whatif',
+    summary:
+      "What would have happened: the bot's journaled cycles replayed with another strategy or params, beside " +
+      'what did (read-only; a POST for its body, so it takes the token like a mutation)',
+    ...mutation,
+    request: { params: byId, body: { content: { 'application/json': { schema: whatIfBody } } } },
+    responses: {
+      200: json('{ botId, symbol, range, startingEquity, recorded, whatIf, notes }'),
+      ...errors,
+    },
+  },
   read(
     '/api/trades/{tradeId}',
     "A trade (`<botId>:<n>`, the bot's n-th fill) explained through the cycle that booked it",

@@ -27,3 +27,21 @@ export const errorBody = z.object({
     details: z.unknown().nullable(),
   }),
 });
+
+const cycleNumber = z.number().int().min(1).max(2_147_483_647);
+
+/** POST /api/bots/:id/whatif: another strategy or other params over the bot's journaled cycles (read-only). */
+export const whatIfBody = z
+  .strictObject({
+    strategy: z.string().min(1).max(100).meta({ description: 'A strategy name', example: 'rsi-mean-reversion' }),
+    params: z
+      .record(z.string(), z.number().finite())
+      .default({})
+      .meta({ description: "The strategy's params; defaults fill the rest", example: { period: 10 } }),
+    from: cycleNumber.optional().meta({ description: 'First journaled cycle replayed (default: the first)' }),
+    to: cycleNumber.optional().meta({ description: 'Last journaled cycle replayed, inclusive (default: the last)' }),
+  })
+  .refine((b) => b.from === undefined || b.to === undefined || b.from <= b.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });

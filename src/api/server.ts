@@ -27,6 +27,7 @@ import {
 import { ApiError, errorMiddleware } from './errors';
 import { explainCycle, explainTrade } from './explain';
 import { openApiDocument, SWAGGER_UI_DIR } from './openapi';
+import { runWhatIf } from './whatif';
 import { cycleParam, equityQuery, listQuery, pageQuery } from './schemas';
 
 export interface ApiServer {
@@ -152,6 +153,10 @@ export function createApp(ctx: BotsContext, access: ApiAccess = OPEN_LOCALLY, lo
   app.get('/api/bots/:id/equity', async (req: Request<{ id: string }>, res: Response) => {
     const { limit } = equityQuery.parse(req.query);
     res.json(await equitySeries(ctx, req.params.id, limit));
+  });
+  // A POST because it takes a body, but read-only: it replays the journal and never touches the ledger.
+  app.post('/api/bots/:id/whatif', async (req: Request<{ id: string }>, res: Response) => {
+    res.json(await runWhatIf(ctx, req.params.id, req.body));
   });
   app.get('/api/trades/:tradeId', async (req: Request<{ tradeId: string }>, res: Response) => {
     res.json(await explainTrade(ctx, req.params.tradeId));

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BACKTEST_DEFAULTS } from './engine';
 
 // The backtest command line, parsed without touching the file system, so it can be tested as a pure function.
@@ -80,33 +80,32 @@ export function parseKeyValues(text: string | undefined, flag: string): Record<s
   return out;
 }
 
-/** Parses argv (without node and the script); returns null when --help was asked for. */
-export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null {
-  let values;
+/** node:util's parseArgs, strict and without positionals, its errors turned into UsageErrors naming the flag. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: T) {
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        csv: { type: 'string' },
-        strategy: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        params: { type: 'string' },
-        risk: { type: 'string' },
-        'fee-bps': { type: 'string' },
-        'slippage-bps': { type: 'string' },
-        cash: { type: 'string' },
-        window: { type: 'string' },
-        'no-adaptive': { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** Parses argv (without node and the script); returns null when --help was asked for. */
+export function parseBacktestArgs(argv: readonly string[]): BacktestArgs | null {
+  const values = parseFlags(argv, {
+    csv: { type: 'string' },
+    strategy: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    params: { type: 'string' },
+    risk: { type: 'string' },
+    'fee-bps': { type: 'string' },
+    'slippage-bps': { type: 'string' },
+    cash: { type: 'string' },
+    window: { type: 'string' },
+    'no-adaptive': { type: 'boolean' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   if (!values.csv) throw new UsageError('--csv <file> is required');
   const from = day(values.from, '--from');

@@ -1,16 +1,16 @@
-import { bookFill, equityOf, type Holdings } from '../domain/fills';
-import { dec } from '../domain/money';
-import type { BrokerCosts, Candle, DecimalString, Fill, IsoTime, PortfolioSummary, RiskVerdict } from '../domain/types';
-import { adaptiveSizing } from '../trading/learning/adaptiveSizing';
-import { RoundTripBook, type JournalEntry } from '../trading/learning/roundTrips';
-import { evaluateRisk, initialRiskState, nextRiskState, resolveRiskLimits, type RiskState } from '../trading/risk';
+import type { Holdings } from '../domain/fills';
+import type { BrokerCosts, Candle, DecimalString, Fill, IsoTime } from '../domain/types';
+import { equityAt, replayObservations, type EngineConfig, type Observation } from '../engine';
+import type { LearnedFigures } from '../trading/learning/accumulator';
+import type { JournalEntry } from '../trading/learning/roundTrips';
+import { initialRiskState, resolveRiskLimits, type RiskState } from '../trading/risk';
 import { closesOf } from '../trading/indicators';
-import { decide, findStrategy } from '../trading/strategies';
+import { findStrategy } from '../trading/strategies';
 import { readSettings, defaultsOf } from '../trading/settings';
 
-// The backtester replays candles through the live bot's own decision path: the same strategies (decide), the same
-// gatekeeper (evaluateRisk, with the same RiskState transitions) and the same broker arithmetic (bookFill). Each
-// candle is one cycle: the strategy sees candles up to and including it, and orders fill at its close.
+// The backtester replays candles through the bot's state machine (src/engine): the same strategies, the same
+// gatekeeper and risk memory, the same learning and the same fill arithmetic as a live cycle. Each candle is one
+// cycle: the strategy sees candles up to and including it, and orders fill at its close.
 
 export interface BacktestConfig {
   strategy: string;
@@ -63,6 +63,8 @@ export interface BacktestRun {
   cyclesHolding: number;
   final: Holdings & { markPrice: DecimalString; equity: DecimalString };
   riskState: RiskState;
+  /** The statistics and adaptive sizing the state machine learned, the open position valued at the last close. */
+  learned: LearnedFigures;
   haltedAt: IsoTime | null;
   /** Each traded candle's start time and close, in journal order. */
   traded: { time: IsoTime; close: DecimalString }[];
@@ -97,20 +99,6 @@ function tradedRange(candles: readonly Candle[], from?: string, to?: string): [n
   return [first, last];
 }
 
-function portfolioOf(h: Holdings, symbol: string, price: DecimalString): PortfolioSummary {
-  return {
-    cash: h.cash,
-    equity: equityOf(h.cash, h.quantity, price),
-    realizedPnl: h.realizedPnl,
-    position: { symbol, quantity: h.quantity, averageCost: h.averageCost },
-    markPrice: price,
-  };
-}
-
-function count(verdicts: Record<string, number>, verdict: RiskVerdict): void {
-  verdicts[verdict.rule] = (verdicts[verdict.rule] ?? 0) + 1;
-}
-
 /** Runs one strategy over the candles (oldest first). Pure: the same inputs give the same run. */
 export function runBacktest(candles: readonly Candle[], config: BacktestConfig): BacktestRun {
   if (candles.length === 0) throw new BacktestInputError('no candles to backtest');
@@ -123,79 +111,34 @@ export function runBacktest(candles: readonly Candle[], config: BacktestConfig):
   const candleMs = candleLengthMs(candles);
   const closeTime = (c: Candle) => new Date(Date.parse(c.time) + candleMs).toISOString();
 
-  let holdings: Holdings = { cash: config.startingCash, quantity: '0', averageCost: '0', realizedPnl: '0.00' };
-  let riskState = initialRiskState(config.startingCash, closeTime(candles[first]));
-  let haltedAt: IsoTime | null = null;
-  const trips = new RoundTripBook();
-  const journal: JournalEntry[] = [];
-  const trades: BacktestTrade[] = [];
-  const verdicts: Record<string, number> = {};
-  let cyclesHolding = 0;
-
+  const engine: EngineConfig = {
+    botId: 'backtest',
+    symbol: config.symbol,
+    strategy: { name: strategy.name, params: config.params },
+    risk: config.risk,
+    costs: config.costs,
+    // Recorded history: trusted, and as fresh as the candle it belongs to.
+    mode: 'live',
+    adaptiveSizing: config.adaptiveSizing,
+  };
+  const observations: Observation[] = [];
   for (let i = first; i <= last; i++) {
-    const cycle = i - first + 1;
-    const candle = candles[i];
-    const price = candle.close;
-    const now = closeTime(candle);
-    const portfolio = portfolioOf(holdings, config.symbol, price);
-    const decision = decide(strategy.name, {
-      symbol: config.symbol,
-      cycle,
-      now,
-      price,
+    observations.push({
+      cycle: i - first + 1,
+      now: closeTime(candles[i]),
+      price: candles[i].close,
       closes: closesOf(candles.slice(Math.max(0, i - historyWindow + 1), i + 1)),
       // Historical candles carry no news: the blend sees neutral sentiment, as a live bot does without news.
       sentiment: null,
-      portfolio,
-      params: config.params,
-      ...(config.adaptiveSizing ? { sizing: adaptiveSizing(trips.closed()) } : {}),
+      source: 'cache',
+      ageSeconds: 0,
     });
-    const verdict = evaluateRisk({
-      decision,
-      portfolio,
-      price,
-      costs: config.costs,
-      now,
-      // Recorded history: trusted, and as fresh as the candle it belongs to.
-      market: { source: 'cache', ageSeconds: 0 },
-      mode: 'live',
-      risk: config.risk,
-      state: riskState,
-    });
-    count(verdicts, verdict);
-    let fill: Fill | null = null;
-    if (verdict.approved && verdict.order) {
-      const outcome = bookFill(
-        holdings,
-        { side: verdict.order.side, quantity: verdict.order.quantity, referencePrice: price },
-        config.costs,
-      );
-      // The gatekeeper ran the same arithmetic, so a refusal here is a bug, not a market event.
-      if (!outcome.ok) throw new Error(`cycle ${cycle}: approved order refused by the broker: ${outcome.reason}`);
-      holdings = outcome.after;
-      fill = {
-        clientOrderId: `backtest-${cycle}`,
-        botId: 'backtest',
-        cycle,
-        symbol: config.symbol,
-        side: verdict.order.side,
-        quantity: dec(verdict.order.quantity).toFixed(),
-        price: outcome.price,
-        fee: outcome.fee,
-        realizedPnl: outcome.realizedPnl,
-        cashAfter: outcome.after.cash,
-        filledAt: now,
-      };
-      trades.push({ ...fill, notional: outcome.notional, rule: verdict.rule, rationale: decision.rationale });
-    }
-    const equity = equityOf(holdings.cash, holdings.quantity, price);
-    if (dec(holdings.quantity).gt(0)) cyclesHolding += 1;
-    riskState = nextRiskState(riskState, { now, equity, verdict, fill });
-    if (riskState.halted && haltedAt === null) haltedAt = now;
-    const entry: JournalEntry = { cycle, time: now, strategy: strategy.name, equity, fill };
-    journal.push(entry);
-    trips.add(entry);
   }
+  const replay = replayObservations(observations, engine, config.startingCash);
+  const trades: BacktestTrade[] = replay.cycles.flatMap((c) =>
+    c.fill ? [{ ...c.fill, notional: c.notional!, rule: c.verdict.rule, rationale: c.decision.rationale }] : [],
+  );
+  const holdings = replay.holdings;
 
   const markPrice = candles[last].close;
   return {
@@ -204,13 +147,14 @@ export function runBacktest(candles: readonly Candle[], config: BacktestConfig):
     candles: { total: candles.length, warmup: first, traded: last - first + 1 },
     historyWindow,
     candleMs,
-    journal,
+    journal: replay.journal,
     trades,
-    verdicts,
-    cyclesHolding,
-    final: { ...holdings, markPrice, equity: equityOf(holdings.cash, holdings.quantity, markPrice) },
-    riskState,
-    haltedAt,
+    verdicts: replay.verdicts,
+    cyclesHolding: replay.cyclesHolding,
+    final: { ...holdings, markPrice, equity: equityAt(holdings, markPrice) },
+    riskState: replay.state.risk ?? initialRiskState(config.startingCash, closeTime(candles[first])),
+    learned: replay.learned,
+    haltedAt: replay.haltedAt,
     traded: candles.slice(first, last + 1).map((c) => ({ time: c.time, close: c.close })),
   };
 }

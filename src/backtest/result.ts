@@ -1,7 +1,7 @@
 import type Decimal from 'decimal.js';
 import { dec, formatMoney } from '../domain/money';
 import type { BrokerCosts, DecimalString, IsoTime } from '../domain/types';
-import { cycleReturns, maxDrawdown, performanceStats, sharpeLike } from '../trading/learning/stats';
+import { cycleReturns, maxDrawdown, sharpeLike } from '../trading/learning/stats';
 import { resolveRiskLimits, type RiskLimits } from '../trading/risk';
 import type { BacktestRun, BacktestTrade } from './engine';
 
@@ -68,8 +68,8 @@ function sorted(record: Record<string, number>): Record<string, number> {
 
 export function backtestResult(run: BacktestRun): BacktestResult {
   const { config, journal } = run;
-  const position = { symbol: config.symbol, quantity: run.final.quantity, averageCost: run.final.averageCost };
-  const stats = performanceStats(journal, { position, markPrice: run.final.markPrice });
+  // The statistics the state machine learned on the way: one learning engine for live, backtest and what-if.
+  const { stats } = run.learned;
   const start = dec(config.startingCash);
   // Equity before the first candle is the starting cash, so the first candle's return counts too.
   const equities = [config.startingCash, ...journal.map((e) => e.equity)];

@@ -70,6 +70,8 @@ export interface JournalReads {
   trades(botId: string, limit: number, beforeOrdinal?: number): Promise<(Fill & { ordinal: number })[]>;
   /** The bot's n-th fill (1-based, in booking order), or null. */
   nthFill(botId: string, n: number): Promise<Fill | null>;
+  /** The journaled cycles from `fromCycle` to `toCycle`, inclusive, oldest first (a what-if's observations). */
+  cycleRange(botId: string, fromCycle: number, toCycle: number): Promise<JournalRow[]>;
   /** Equity after each journaled cycle, oldest first, at most `limit` points (the newest). */
   equity(botId: string, limit: number): Promise<{ cycle: number; at: string; equity: string }[]>;
 }
@@ -95,6 +97,14 @@ export function journalReadsIn(pool: Pool): JournalReads {
         `SELECT ${COLUMNS} FROM cycle_journal WHERE bot_id = $1 AND ($2::int IS NULL OR cycle < $2)
           ORDER BY cycle DESC LIMIT $3`,
         [botId, beforeCycle ?? null, limit],
+      );
+      return rows.map(journalRow);
+    },
+
+    async cycleRange(botId, fromCycle, toCycle) {
+      const { rows } = await pool.query<RawJournalRow>(
+        `SELECT ${COLUMNS} FROM cycle_journal WHERE bot_id = $1 AND cycle BETWEEN $2 AND $3 ORDER BY cycle`,
+        [botId, fromCycle, toCycle],
       );
       return rows.map(journalRow);
     },

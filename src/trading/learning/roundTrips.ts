@@ -51,8 +51,9 @@ function snapshot(trip: OpenTrip, closedAt: IsoTime | null): RoundTrip {
   };
 }
 
-/** Builds round trips one journal entry at a time, so a long backtest need not rescan its whole journal. */
-export class RoundTripBook {
+// Builds round trips one journal entry at a time, for the batch statistics. The bot's state machine learns with
+// the accumulator instead (accumulator.ts), which gives the same figures one cycle at a time.
+class RoundTripBook {
   private readonly closedTrips: RoundTrip[] = [];
   private open: OpenTrip | null = null;
 
