@@ -225,13 +225,13 @@ export async function changeBotConfig(ctx: BotsContext, id: string, change: unkn
   try {
     return await temporal(ctx, () => handle.executeUpdate(updateConfigUpdate, { args: [change] }));
   } catch (err) {
-    if (isNotFound(err)) throw notFound(`bot "${id}"`);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === 'InvalidConfig') {
         throw new ApiError(400, 'invalid_config', err.cause.message, err.cause.details?.[0] ?? null);
       }
     }
-    throw err;
+    // An archived bot answers 409 as for start and stop, an unknown one 404.
+    throw await closedOrNotFound(ctx, id, err);
   }
 }
 

@@ -95,7 +95,7 @@ const routes: RouteConfig[] = [
     summary: 'Change the config from the next cycle (the `updateConfig` update; refused before history if bad)',
     ...mutation,
     request: { params: byId, body: { content: { 'application/json': { schema: botConfigChangeSchema } } } },
-    responses: { 200: json('The new BotStatus'), ...errors },
+    responses: { 200: json('The new BotStatus'), 409: json('The bot is archived', errorBody), ...errors },
   },
   read(
     '/api/bots/{id}/stats',

@@ -359,6 +359,10 @@ describe('control API', () => {
       status: 409,
       body: { error: { code: 'bot_archived' } },
     });
+    expect(await call('PATCH', '/api/bots/retiree/config', { cyclesPerRun: 50 })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'bot_archived' } },
+    });
     expect(await call('DELETE', '/api/bots/retiree')).toMatchObject({ status: 200, body: { archived: true } });
     expect((await call('GET', '/api/bots/retiree/cycles')).body.cycles.length).toBe(cycles);
     expect((await call('GET', '/api/bots/retiree/cycles/1')).status).toBe(200);
