@@ -13,7 +13,7 @@ import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages';
-import { perceiveLive, type PerceptionOutcome } from './perception';
+import { perceiveLive, type PerceptionOutcome } from './livePerception';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
 // The phases that do no I/O run as local activities: still activities, with the same timeouts and retry

@@ -16,7 +16,7 @@ const marketCache = proxyActivities<OodaActivities>(phaseOptions.marketCache);
 
 export interface PerceptionOutcome {
   snapshot: MarketSnapshot;
-  /** True when this cycle sent at least one request to Alpha Vantage: the breaker counts only these. */
+  /** True when this cycle sent at least one request to Alpha Vantage: the market-data breaker counts only these. */
   liveAttempted: boolean;
   liveOk: boolean;
   error: string | null;
@@ -31,7 +31,7 @@ function failureMessage(err: unknown): string {
 
 /**
  * Observe, for a live bot: fresh cache first; stale kinds from Alpha Vantage (each request an activity on the
- * rate-limited market-data queue, retried by policy); when that fails for good, or the breaker is open, the
+ * rate-limited market-data queue, retried by policy); when that fails for good, or the market-data breaker is open, the
  * fallback activity's newest cached data; when there is none, synthetic data flagged `mock`.
  */
 export async function perceiveLive(config: BotConfig, cycle: number, allowLive: boolean): Promise<PerceptionOutcome> {
@@ -55,7 +55,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
     }
   }
   const errors = Object.entries(failed).map(([kind, message]) => `${kind}: ${message}`);
-  // The breaker judges the data a cycle cannot do without: price and candles. Sentiment alone reads neutral.
+  // The market-data breaker judges the data a cycle cannot do without: price and candles. Sentiment alone reads neutral.
   const liveAttempted = plan.stale.some((kind) => kind !== 'sentiment');
   const price =
     fetched.price?.kind === 'price' ? fetched.price : plan.stale.includes('price') ? null : plan.cached.price;
