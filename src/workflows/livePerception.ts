@@ -11,8 +11,8 @@ import type { MarketSnapshot } from '../domain/types';
 import { marketDataQueue, phaseOptions } from './activityOptions';
 
 // Synthetic data is pure computation: a local activity, run by the workflow worker without a server round trip.
-const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.perception);
-const marketCache = proxyActivities<OodaActivities>(phaseOptions.marketCache);
+const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.syntheticPerception);
+const cache = proxyActivities<OodaActivities>(phaseOptions.cachePerception);
 
 export interface PerceptionOutcome {
   snapshot: MarketSnapshot;
@@ -38,17 +38,17 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
   const req = { botId: config.id, symbol: config.symbol, cycle, strategy: config.strategy };
   if (!allowLive) return fallBack(req, false, 'circuit breaker open: live data skipped');
 
-  const plan: CachePlan = await marketCache.readMarketCache({ symbol: config.symbol, strategy: config.strategy });
-  const av = proxyActivities<OodaActivities>({
-    ...phaseOptions.marketData,
-    retry: { ...phaseOptions.marketData.retry, maximumAttempts: config.marketDataMaxAttempts },
+  const plan: CachePlan = await cache.readMarketCache({ symbol: config.symbol, strategy: config.strategy });
+  const alphaVantage = proxyActivities<OodaActivities>({
+    ...phaseOptions.alphaVantageFetch,
+    retry: { ...phaseOptions.alphaVantageFetch.retry, maximumAttempts: config.marketDataMaxAttempts },
     taskQueue: marketDataQueue(workflowInfo().taskQueue),
   });
   const fetched: Partial<Record<MarketDataKind, FetchedMarketData>> = {};
   const failed: Partial<Record<MarketDataKind, string>> = {};
   for (const kind of plan.stale) {
     try {
-      fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol, strategy: config.strategy });
+      fetched[kind] = await alphaVantage.fetchMarketData({ kind, symbol: config.symbol, strategy: config.strategy });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       failed[kind] = failureMessage(err);
@@ -81,7 +81,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
 }
 
 async function fallBack(req: PerceptionRequest, liveAttempted: boolean, error: string): Promise<PerceptionOutcome> {
-  const cached = await marketCache.fallbackPerception({ symbol: req.symbol, strategy: req.strategy });
+  const cached = await cache.fallbackPerception({ symbol: req.symbol, strategy: req.strategy });
   if (cached) return { snapshot: { ...cached, note: error }, liveAttempted, liveOk: false, error };
   const made = await synthetic.perceiveMarket(req);
   return {
