@@ -17,7 +17,7 @@ export interface FloorActivities {
   recordCycle(): Promise<null>;
 }
 
-const synthetic = proxyLocalActivities<FloorActivities>(phaseOptions.perception);
+const synthetic = proxyLocalActivities<FloorActivities>(phaseOptions.syntheticPerception);
 const reasoning = proxyLocalActivities<FloorActivities>(phaseOptions.reasoning);
 const risk = proxyLocalActivities<FloorActivities>(phaseOptions.riskCheck);
 const execution = proxyActivities<FloorActivities>(phaseOptions.execution);

@@ -45,7 +45,7 @@ export const botConfigSchema = z
     cyclesPerRun: z.number().int().min(1).max(10_000),
     /** Attempts per Alpha Vantage request (the perception retry policy's maximumAttempts). */
     marketDataMaxAttempts: z.number().int().min(1).max(10),
-    /** Circuit breaker: consecutive failed live perceptions that open it, and how long it stays open. */
+    /** Market-data circuit breaker: consecutive failed live perceptions that open it, and how long it stays open. */
     breakerThreshold: z.number().int().min(1).max(100),
     breakerCooldownSeconds: z.number().min(1).max(86_400),
     startingCash: cashString,

@@ -6,7 +6,7 @@ import { postgresLedger } from '../ledger';
 import { MarketCache } from '../marketdata/cache';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createBotWorkers, runBotWorkers } from '../worker';
-import { buildAlphaVantage } from './marketData';
+import { buildAlphaVantageClient } from './alphaVantageClient';
 import type { Part } from './shutdown';
 
 // The worker's composition root (npm run worker, and the worker half of npm start): the activities' dependencies
@@ -31,7 +31,7 @@ export async function runWorker(
     deps: {
       ledger: postgresLedger(pool),
       marketCache: new MarketCache(pool),
-      alphaVantage: buildAlphaVantage(config),
+      alphaVantage: buildAlphaVantageClient(config),
       marketDataTtl: config.alphaVantage.ttl,
     },
     shutdownGraceMs: config.worker.shutdownGraceMs,

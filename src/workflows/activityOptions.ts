@@ -16,7 +16,7 @@ export const phaseOptions = {
     retry: { ...backoff, nonRetryableErrorTypes: ['AccountMismatch'] },
   },
   /** Synthetic data (quicktest, last resort): pure computation. */
-  perception: {
+  syntheticPerception: {
     summary: 'PERCEPTION: synthetic market',
     startToCloseTimeout: '10s',
     retry: { ...backoff, maximumAttempts: 3 },
@@ -27,14 +27,14 @@ export const phaseOptions = {
    * retry run (and a queue no worker serves), after which the cycle takes the fallback. maximumAttempts is
    * per bot (config.marketDataMaxAttempts); typed failures that retrying cannot fix are non-retryable.
    */
-  marketData: {
+  alphaVantageFetch: {
     summary: 'PERCEPTION: Alpha Vantage request',
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '3m',
     retry: { ...backoff, maximumAttempts: 3 },
   },
   /** Reading the market-data cache in Postgres (fresh data, and the fallback when live failed). */
-  marketCache: {
+  cachePerception: {
     summary: 'PERCEPTION: market-data cache',
     startToCloseTimeout: '15s',
     retry: { ...backoff, maximumAttempts: 5 },

@@ -13,13 +13,13 @@ import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages';
-import { perceiveLive, type PerceptionOutcome } from './perception';
+import { perceiveLive, type PerceptionOutcome } from './livePerception';
 
 const account = proxyActivities<OodaActivities>(phaseOptions.account);
 // The phases that do no I/O run as local activities: still activities, with the same timeouts and retry
 // policies, but run by the workflow worker inside its workflow task. Each is one marker event in history
 // instead of three activity events and a workflow task, and costs the server nothing.
-const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.perception);
+const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.syntheticPerception);
 const reasoning = proxyLocalActivities<OodaActivities>(phaseOptions.reasoning);
 const risk = proxyLocalActivities<OodaActivities>(phaseOptions.riskCheck);
 const execution = proxyActivities<OodaActivities>(phaseOptions.execution);

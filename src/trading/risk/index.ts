@@ -51,7 +51,7 @@ export interface RiskInput {
 }
 
 /**
- * In order: exits first (they may turn any decision into a sell of everything), then the breaker, then the
+ * In order: exits first (they may turn any decision into a sell of everything), then the drawdown halt, then the
  * entry-only gates, then sizing limits that resize rather than refuse, then the broker's own feasibility check.
  */
 export const RISK_RULES: readonly RiskRule[] = [

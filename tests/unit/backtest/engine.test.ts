@@ -43,7 +43,7 @@ describe('the backtester', () => {
 
   it('keeps cash exact after more than 1,000 round trips: cash = start + sells - buys - fees, to the last decimal', () => {
     const candles = syntheticCandles({ seed: 9, count: 2_100, volatility: 0.01, startPrice: 20_000 });
-    // Quicktest trades every candle; wide limits keep the breaker and the stops out of the way.
+    // Quicktest trades every candle; wide limits keep the drawdown halt and the stops out of the way.
     const risk = { maxDrawdownFraction: 1, maxDailyLossFraction: 1, stopLossFraction: 0, takeProfitFraction: 0 };
     const run = runBacktest(candles, { ...base, strategy: 'quicktest', risk });
     const result = backtestResult(run);

@@ -127,7 +127,7 @@ describe('take-profit (default 15 % over average cost)', () => {
   });
 });
 
-describe('max-drawdown (default 20 % below peak): the breaker', () => {
+describe('max-drawdown (default 20 % below peak): the halt', () => {
   it('lets entries through one cent short of the limit', () => {
     const verdict = evaluateRisk(
       riskInput(buy('0.01'), '50000', { cash: '8000.01' }, { state: { peakEquity: '10000.00' } }),

@@ -3,7 +3,7 @@ import { pct, usd } from '../format';
 import { PASS, type RiskRule } from '../types';
 
 /**
- * The circuit breaker: equity `maxDrawdownFraction` below its peak halts the bot. A halted bot takes no new entry
+ * The max-drawdown halt: equity `maxDrawdownFraction` below its peak halts the bot. A halted bot takes no new entry
  * (a hold is reported as this rule's rejection, so the halt shows in every cycle's verdict) until an operator
  * resumes it; exits still go through. The caller keeps `halted` and the peak in durable state.
  */

@@ -3,7 +3,7 @@ import { quicktestSnapshot } from '../marketdata/quicktestFeed';
 import { historyOf } from '../trading/strategies';
 import type { ActivityDeps, PerceptionRequest } from './deps';
 
-export function makePerceptionActivities({ now = () => new Date() }: ActivityDeps) {
+export function makeSyntheticPerceptionActivities({ now = () => new Date() }: ActivityDeps) {
   return {
     /**
      * Synthetic market data, source `mock`: the scripted quicktest feed, and the last resort of a live bot

@@ -11,12 +11,12 @@ import type { MarketSnapshot } from '../domain/types';
 import { marketDataQueue, phaseOptions } from './activityOptions';
 
 // Synthetic data is pure computation: a local activity, run by the workflow worker without a server round trip.
-const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.perception);
-const marketCache = proxyActivities<OodaActivities>(phaseOptions.marketCache);
+const synthetic = proxyLocalActivities<OodaActivities>(phaseOptions.syntheticPerception);
+const cache = proxyActivities<OodaActivities>(phaseOptions.cachePerception);
 
 export interface PerceptionOutcome {
   snapshot: MarketSnapshot;
-  /** True when this cycle sent at least one request to Alpha Vantage: the breaker counts only these. */
+  /** True when this cycle sent at least one request to Alpha Vantage: the market-data breaker counts only these. */
   liveAttempted: boolean;
   liveOk: boolean;
   error: string | null;
@@ -31,31 +31,31 @@ function failureMessage(err: unknown): string {
 
 /**
  * Observe, for a live bot: fresh cache first; stale kinds from Alpha Vantage (each request an activity on the
- * rate-limited market-data queue, retried by policy); when that fails for good, or the breaker is open, the
+ * rate-limited market-data queue, retried by policy); when that fails for good, or the market-data breaker is open, the
  * fallback activity's newest cached data; when there is none, synthetic data flagged `mock`.
  */
 export async function perceiveLive(config: BotConfig, cycle: number, allowLive: boolean): Promise<PerceptionOutcome> {
   const req = { botId: config.id, symbol: config.symbol, cycle, strategy: config.strategy };
   if (!allowLive) return fallBack(req, false, 'circuit breaker open: live data skipped');
 
-  const plan: CachePlan = await marketCache.readMarketCache({ symbol: config.symbol, strategy: config.strategy });
-  const av = proxyActivities<OodaActivities>({
-    ...phaseOptions.marketData,
-    retry: { ...phaseOptions.marketData.retry, maximumAttempts: config.marketDataMaxAttempts },
+  const plan: CachePlan = await cache.readMarketCache({ symbol: config.symbol, strategy: config.strategy });
+  const alphaVantage = proxyActivities<OodaActivities>({
+    ...phaseOptions.alphaVantageFetch,
+    retry: { ...phaseOptions.alphaVantageFetch.retry, maximumAttempts: config.marketDataMaxAttempts },
     taskQueue: marketDataQueue(workflowInfo().taskQueue),
   });
   const fetched: Partial<Record<MarketDataKind, FetchedMarketData>> = {};
   const failed: Partial<Record<MarketDataKind, string>> = {};
   for (const kind of plan.stale) {
     try {
-      fetched[kind] = await av.fetchMarketData({ kind, symbol: config.symbol, strategy: config.strategy });
+      fetched[kind] = await alphaVantage.fetchMarketData({ kind, symbol: config.symbol, strategy: config.strategy });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       failed[kind] = failureMessage(err);
     }
   }
   const errors = Object.entries(failed).map(([kind, message]) => `${kind}: ${message}`);
-  // The breaker judges the data a cycle cannot do without: price and candles. Sentiment alone reads neutral.
+  // The market-data breaker judges the data a cycle cannot do without: price and candles. Sentiment alone reads neutral.
   const liveAttempted = plan.stale.some((kind) => kind !== 'sentiment');
   const price =
     fetched.price?.kind === 'price' ? fetched.price : plan.stale.includes('price') ? null : plan.cached.price;
@@ -81,7 +81,7 @@ export async function perceiveLive(config: BotConfig, cycle: number, allowLive: 
 }
 
 async function fallBack(req: PerceptionRequest, liveAttempted: boolean, error: string): Promise<PerceptionOutcome> {
-  const cached = await marketCache.fallbackPerception({ symbol: req.symbol, strategy: req.strategy });
+  const cached = await cache.fallbackPerception({ symbol: req.symbol, strategy: req.strategy });
   if (cached) return { snapshot: { ...cached, note: error }, liveAttempted, liveOk: false, error };
   const made = await synthetic.perceiveMarket(req);
   return {
