@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(opts: {
   const { default: EmbeddedPostgres } = require(embeddedPostgresEntry()) as {
     default: new (o: Record<string, unknown>) => EmbeddedPostgresLike;
   };
+  const said: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -47,14 +48,25 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user it creates.
     createPostgresUser: isRoot,
-    onLog: (m: string) => log(`postgres: ${String(m).trim()}`),
+    onLog: (m: string) => {
+      said.push(String(m).trim());
+      log(`postgres: ${String(m).trim()}`);
+    },
     onError: (m: unknown) => log(`postgres: ${m instanceof Error ? m.message : String(m).trim()}`),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`initialising embedded Postgres in ${dir}`);
     await pg.initialise();
   }
-  await pg.start();
+  // The package rejects with nothing when Postgres exits before it accepts connections (a port already taken,
+  // a data directory it cannot use): say which, with what Postgres printed.
+  await pg.start().catch((err: unknown) => {
+    if (err instanceof Error) throw err;
+    throw new Error(
+      `embedded Postgres exited before it accepted connections on port ${opts.port} (in use?); it said:\n` +
+        said.slice(-10).join('\n'),
+    );
+  });
 
   const database = opts.database ?? 'ooda';
   const admin = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;

@@ -88,7 +88,11 @@ it('opens after consecutive failures, skips live data while open, survives resta
   temporal = await startTestWorker(deps, temporal.taskQueue);
   bot = temporal.client.workflow.getHandle('bot-breaker');
   const afterRestart = await status(bot);
-  expect(afterRestart.breaker).toMatchObject({ state: 'open', reopenAt: opened.breaker.reopenAt });
+  // Still tripped, with its count: a state lost in the restart would read closed with 0 failures. A loaded
+  // machine may read it after the cooldown (half-open), or after a failed probe (open again, reopening later).
+  expect(['open', 'half-open']).toContain(afterRestart.breaker.state);
+  expect(afterRestart.breaker.consecutiveFailures).toBeGreaterThanOrEqual(2);
+  expect(Date.parse(afterRestart.breaker.reopenAt!)).toBeGreaterThanOrEqual(Date.parse(opened.breaker.reopenAt!));
 
   // The service recovers; after the cooldown one half-open probe succeeds and closes the breaker.
   for (const fn of FUNCTIONS) fake.respondWith(fn, 'ok');
