@@ -1,6 +1,13 @@
 import { crashPoint } from '../chaos/crashPoints';
 import type { Decision, ExecutionResult, MarketSnapshot, PortfolioSummary, RiskVerdict } from '../domain/types';
-import { type CycleOutcome, learnStatistics, observationOf } from '../engine';
+import {
+  type BotTradingState,
+  concludeCycle,
+  type CycleOutcome,
+  learnStatistics,
+  observationOf,
+  riskOutcomeOf,
+} from '../engine';
 import {
   accumulatorOf,
   figuresOf,
@@ -18,6 +25,8 @@ export interface LearningInput {
   decision: Decision;
   verdict: RiskVerdict;
   execution: ExecutionResult | null;
+  /** The bot's trading state after the risk check; learning moves it on by this cycle. */
+  state: BotTradingState;
 }
 
 export interface LearningResult {
@@ -25,13 +34,15 @@ export interface LearningResult {
   stats: PerformanceStats;
   /** What the next entries' size is scaled by, and why. */
   sizing: SizeAdjustment;
+  /** The bot's next trading state: its risk memory moved on by this cycle, and this sizing. */
+  state: BotTradingState;
 }
 
 export function makeLearningActivities({ ledger, now = () => new Date() }: ActivityDeps) {
   return {
     /**
      * Learn: journal what the cycle saw, decided and did (idempotent per cycle), then advance the bot's
-     * statistics and the adaptive sizing by this cycle.
+     * statistics and the adaptive sizing by this cycle, and its trading state (the engine's `concludeCycle`).
      */
     async recordCycle(input: LearningInput): Promise<LearningResult> {
       const portfolio = await ledger.portfolio(input.botId, input.snapshot.price);
@@ -59,7 +70,7 @@ export function makeLearningActivities({ ledger, now = () => new Date() }: Activ
       await ledger.saveStatistics(input.botId, accumulator);
       const open = { position: portfolio.position, markPrice: portfolio.markPrice };
       const { stats, sizing } = figuresOf(accumulator, open);
-      return { portfolio, stats, sizing };
+      return { portfolio, stats, sizing, state: concludeCycle(input.state, riskOutcomeOf(outcome), sizing) };
     },
   };
 }

@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BotConfig } from '../domain/botConfig';
 import type { Decision, MarketSnapshot, PortfolioSummary } from '../domain/types';
-import { decide, engineConfigOf, observationOf } from '../engine';
-import type { SizeAdjustment } from '../trading/learning';
+import { type BotTradingState, decide, engineConfigOf, observationOf } from '../engine';
 import type { ActivityDeps } from './deps';
 
 export interface ReasoningInput {
@@ -11,7 +10,8 @@ export interface ReasoningInput {
   snapshot: MarketSnapshot;
   /** The ledger's portfolio as the bot last read it (the bot is its account's only writer). */
   portfolio: PortfolioSummary;
-  sizing: SizeAdjustment | null;
+  /** The bot's trading state; `decide` reads its sizing. */
+  state: BotTradingState;
 }
 
 export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps) {
@@ -24,8 +24,7 @@ export function makeReasoningActivities({ now = () => new Date() }: ActivityDeps
     async decide(input: ReasoningInput): Promise<Decision> {
       try {
         const observation = observationOf(input.snapshot, input.cycle, now().toISOString());
-        const state = { sizing: input.sizing };
-        return decide(state, { observation, portfolio: input.portfolio }, engineConfigOf(input.config)).output;
+        return decide(input.state, { observation, portfolio: input.portfolio }, engineConfigOf(input.config)).output;
       } catch (err) {
         throw ApplicationFailure.nonRetryable(`reasoning failed: ${(err as Error).message}`, 'InvalidConfig');
       }

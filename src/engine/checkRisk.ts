@@ -1,7 +1,8 @@
 import { markPortfolio } from '../domain/fills';
 import type { Decision, PortfolioSummary, RiskVerdict } from '../domain/types';
 import { evaluateRisk } from '../trading/risk';
-import { initialRiskState, type RiskState } from '../trading/risk/state';
+import type { RiskState } from '../trading/risk/state';
+import { withRiskMemory } from './botState';
 import type { EngineConfig, Observation, Step, TradingState } from './types';
 
 export interface CheckRiskInput {
@@ -21,7 +22,7 @@ export function checkRisk<S extends Pick<TradingState, 'risk'>>(
   config: EngineConfig,
 ): Step<RiskVerdict, S & { risk: RiskState }> {
   const { observation: o } = input;
-  const risk = state.risk ?? initialRiskState(input.portfolio.equity, o.now);
+  const nextState = withRiskMemory(state, input.portfolio.equity, o.now);
   const verdict = evaluateRisk({
     decision: input.decision,
     portfolio: markPortfolio(input.portfolio, o.price),
@@ -31,12 +32,12 @@ export function checkRisk<S extends Pick<TradingState, 'risk'>>(
     market: { source: o.source, ageSeconds: o.ageSeconds },
     mode: config.mode,
     risk: config.risk,
-    state: risk,
+    state: nextState.risk,
   });
   const said = verdict.approved ? 'approved' : 'refused';
   return {
     output: verdict,
-    nextState: { ...state, risk },
+    nextState,
     explanation: `risk ${said} (${verdict.rule}): ${verdict.reason}`,
   };
 }

@@ -1,6 +1,7 @@
 import type { Decision, DecimalString, Fill, Position, RiskVerdict } from '../domain/types';
 import { advanceStats, figuresOf, type LearnedFigures, type StatsAccumulator } from '../trading/learning/accumulator';
-import { initialRiskState, nextRiskState } from '../trading/risk/state';
+import type { CycleOutcome as RiskOutcome } from '../trading/risk/state';
+import { concludeCycle } from './botState';
 import type { EngineConfig, Observation, Step, TradingState } from './types';
 
 /** What a cycle did, as learning needs it: what it saw and decided, what was booked, and where that left it. */
@@ -40,17 +41,15 @@ export function learn(
   outcome: CycleOutcome,
   _config: EngineConfig,
 ): Step<LearnedFigures, TradingState> {
-  const { observation: o } = outcome;
-  const risk = nextRiskState(state.risk ?? initialRiskState(outcome.equity, o.now), {
-    now: o.now,
-    equity: outcome.equity,
-    verdict: outcome.verdict,
-    fill: outcome.fill,
-  });
   const { learning, figures } = learnStatistics(state.learning, outcome);
   return {
     output: figures,
-    nextState: { risk, learning, sizing: figures.sizing },
+    nextState: { ...concludeCycle(state, riskOutcomeOf(outcome), figures.sizing), learning },
     explanation: `${figures.stats.trades} round trips, realized ${figures.stats.realizedPnl}; ${figures.sizing.explanation}`,
   };
+}
+
+/** The part of a cycle's outcome the risk memory moves on by, at the cycle's clock. */
+export function riskOutcomeOf(outcome: CycleOutcome): RiskOutcome {
+  return { now: outcome.observation.now, equity: outcome.equity, verdict: outcome.verdict, fill: outcome.fill };
 }

@@ -17,6 +17,13 @@ export interface TradingState {
   sizing: SizeAdjustment | null;
 }
 
+/**
+ * What a live bot carries in its workflow, through continue-as-new, and hands to each cycle: the trading state
+ * without the statistics, which stay beside the journal (`bot_learning`) and out of history. Only the engine's
+ * functions change it (src/engine/botState.ts).
+ */
+export type BotTradingState = Pick<TradingState, 'risk' | 'sizing'>;
+
 /** One cycle's view of the market: what perception saw, and when. */
 export interface Observation {
   cycle: number;

@@ -22,7 +22,8 @@ import { dueAtMs, newSchedule, nextSlot, resumeSchedule, type Schedule } from '.
 import { ZodError } from 'zod';
 import type { BotConfig } from '../domain/botConfig';
 import { changedBotConfig } from '../trading/botConfigCheck';
-import { nextRiskState, resumeRiskState } from '../trading/risk/state';
+import { botTradingStateOf, countFillOfFailedCycle, newBotTradingState, resumeTrading } from '../engine/botState';
+import type { BotTradingState } from '../engine/types';
 import { phaseOptions } from './activityOptions';
 import { signalPayloadProblem } from './signalPayload';
 import { oodaCycleWorkflow } from './cycle';
@@ -32,7 +33,9 @@ import {
   type BotStatus,
   type BotWorkflowInput,
   type CycleSummary,
+  type CycleSummaryBeforeEngineState,
   cycleWorkflowId,
+  type LastCycle,
   noSignals,
   startSignal,
   startUpdate,
@@ -82,22 +85,21 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     runs: 0,
     createdAt: new Date().toISOString(),
     breaker: initialBreaker(input.config.breakerThreshold, input.config.breakerCooldownSeconds),
-    riskState: null,
+    trading: newBotTradingState(),
     learned: null,
     schedule: null,
     resumeRequested: false,
     signals: noSignals(),
   };
-  // State from a run before signals were counted.
+  // State from a run before signals were counted, or before it carried the engine's trading state.
   state.signals ??= noSignals();
+  state.trading ??= botTradingStateOf({ riskState: state.riskState, sizing: state.learned?.sizing });
+  delete state.riskState;
   const botId = state.config.id;
   let inFlight: number | null = null;
 
   const resumeFromHalt = () => {
-    if (state.riskState?.halted && state.portfolio) {
-      // Drawdown is measured afresh from current equity, or the old peak would halt the bot again at once.
-      state.riskState = resumeRiskState(state.riskState, state.portfolio.equity);
-    }
+    if (state.portfolio) state.trading = resumeTrading(state.trading, state.portfolio.equity);
     state.resumeRequested = false;
   };
 
@@ -145,7 +147,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<void> {
     state.running = true;
     // Only a halt the operator could see is cleared. A cycle in flight was started with that halted state
     // and would hand it back, so then the resume waits for it to return.
-    if (state.riskState?.halted) {
+    if (state.trading.risk?.halted) {
       if (inFlight === null) resumeFromHalt();
       else state.resumeRequested = true;
     }
@@ -358,7 +360,7 @@ function checkedChange(current: BotConfig, change: unknown): BotConfig {
 function stateLabel(state: BotState): BotStateLabel {
   if (state.archived) return 'archived';
   if (!state.running) return 'stopped';
-  return state.riskState?.halted ? 'halted' : 'running';
+  return state.trading.risk?.halted ? 'halted' : 'running';
 }
 
 /** The UI's "current details" of the bot: what an operator checks first. */
@@ -366,7 +368,7 @@ function showDetails(state: BotState): void {
   const p = state.portfolio;
   const lines = [
     `**${state.config.id}** ${state.config.symbol} (${state.config.marketDataMode}): ${stateLabel(state)}` +
-      `${state.riskState?.halted ? ' (max drawdown): send start to resume' : ''}`,
+      `${state.trading.risk?.halted ? ' (max drawdown): send start to resume' : ''}`,
     `cycles ${state.cyclesCompleted} completed, ${state.cyclesFailed} failed; run ${state.runs + 1}`,
     p
       ? `equity ${p.equity}, cash ${p.cash}, position ${p.position.quantity}, realized ${p.realizedPnl}`
@@ -378,7 +380,12 @@ function showDetails(state: BotState): void {
   setCurrentDetails(lines.join('\n\n'));
 }
 
-function runCycle(state: BotState, cycle: number, dueAt: string): Promise<CycleSummary> {
+// A cycle begun before the engine-state-from-activities patch (its result recorded then) returns the old summary.
+function runCycle(
+  state: BotState,
+  cycle: number,
+  dueAt: string,
+): Promise<CycleSummary | CycleSummaryBeforeEngineState> {
   return executeChild(oodaCycleWorkflow, {
     workflowId: cycleWorkflowId(state.config.id, cycle),
     args: [
@@ -387,26 +394,40 @@ function runCycle(state: BotState, cycle: number, dueAt: string): Promise<CycleS
         cycle,
         dueAt,
         portfolio: state.portfolio,
-        riskState: state.riskState,
+        state: state.trading,
         allowLive: breakerAllowsLive(state.breaker),
-        sizing: state.learned?.sizing ?? null,
       },
     ],
   });
 }
 
-function applyCycle(state: BotState, summary: CycleSummary): void {
+function applyCycle(state: BotState, summary: CycleSummary | CycleSummaryBeforeEngineState): void {
   state.cyclesCompleted += 1;
-  // Statistics live once, at the top of the state, not again inside lastCycle.
-  const { learning, ...lastCycle } = summary;
-  state.lastCycle = { ...lastCycle, learning: null };
-  state.learned = learning;
+  const { state: trading, lastCycle } = splitSummary(summary);
+  state.lastCycle = lastCycle;
+  state.learned = summary.learning;
   state.portfolio = summary.portfolio;
-  state.riskState = summary.riskState;
+  state.trading = trading;
   if (summary.perception.liveAttempted) {
     const { liveOk, error } = summary.perception;
     state.breaker = breakerAfterAttempt(state.breaker, liveOk, Date.now(), error ?? undefined);
   }
+}
+
+/** The trading state a cycle returned, and the rest as lastCycle: state and statistics live once, at the top. */
+function splitSummary(summary: CycleSummary | CycleSummaryBeforeEngineState): {
+  state: BotTradingState;
+  lastCycle: LastCycle;
+} {
+  if ('state' in summary) {
+    const { state, learning: _learning, ...lastCycle } = summary;
+    return { state, lastCycle: { ...lastCycle, learning: null } };
+  }
+  const { riskState, learning, ...lastCycle } = summary;
+  return {
+    state: botTradingStateOf({ riskState, sizing: learning?.sizing }),
+    lastCycle: { ...lastCycle, learning: null },
+  };
 }
 
 /**
@@ -430,15 +451,9 @@ async function recordFailedCycle(state: BotState, cycle: number, err: unknown): 
   try {
     const ledger = await ledgerAfterFailure.readLedgerAfterCycle({ botId: state.config.id, cycle });
     state.portfolio = ledger.portfolio;
-    if (ledger.fill && state.riskState) {
-      // The cycle booked a fill before it failed: count it, so the daily loss limit and the peak see it.
-      const verdict = { approved: true, rule: 'failed-cycle', reason: 'fill of a cycle that then failed', order: null };
-      state.riskState = nextRiskState(state.riskState, {
-        now: new Date().toISOString(),
-        equity: ledger.portfolio.equity,
-        verdict,
-        fill: ledger.fill,
-      });
+    if (ledger.fill) {
+      const now = new Date().toISOString();
+      state.trading = countFillOfFailedCycle(state.trading, ledger.fill, ledger.portfolio.equity, now);
     }
   } catch (readErr) {
     // Best effort: with no portfolio the next cycle reads the ledger itself before it decides.
@@ -480,8 +495,8 @@ function status(state: BotState, inFlight: number | null): BotStatus {
     config: state.config,
     createdAt: state.createdAt,
     breaker: state.breaker,
-    halted: state.riskState?.halted ?? false,
-    riskState: state.riskState,
+    halted: state.trading.risk?.halted ?? false,
+    riskState: state.trading.risk,
     learned: state.learned,
   };
 }

@@ -1,5 +1,6 @@
 import {
   CancellationScope,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -9,8 +10,10 @@ import {
 import type { OodaActivities } from '../activities';
 import type { BotConfig } from '../domain/botConfig';
 import type { ExecutionResult, Fill, IsoTime, Phase, PortfolioSummary } from '../domain/types';
+import { botTradingStateOf, concludeCycle, withRiskMemory } from '../engine/botState';
+import type { BotTradingState } from '../engine/types';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
-import { initialRiskState, nextRiskState, type RiskState } from '../trading/risk/state';
+import type { RiskState } from '../trading/risk/state';
 import { phaseOptions } from './activityOptions';
 import { type CycleSummary, type ExecutionSummary, phaseQuery } from './messages';
 import { perceiveLive, type PerceptionOutcome } from './livePerception';
@@ -25,6 +28,14 @@ const risk = proxyLocalActivities<OodaActivities>(phaseOptions.riskCheck);
 const execution = proxyActivities<OodaActivities>(phaseOptions.execution);
 const learning = proxyActivities<OodaActivities>(phaseOptions.learning);
 
+/**
+ * The bot's trading state comes back from the activities: the risk check returns it with the risk memory started,
+ * learning returns the next one. Before this patch the cycle itself started the risk memory (at the workflow's
+ * start time) and moved it on at its end (at its completion time): cycles begun then replay that way, because
+ * their recorded risk check and learning results carry no state.
+ */
+const ENGINE_STATE_PATCH = 'engine-state-from-activities';
+
 export interface CycleInput {
   config: BotConfig;
   cycle: number;
@@ -35,12 +46,17 @@ export interface CycleInput {
    * cycle, or when the bot could not re-read it after a failed cycle: then this cycle reads it first.
    */
   portfolio: PortfolioSummary | null;
-  /** The gatekeeper's memory (peak equity, halt, day's PnL, last stop-loss); null on a bot's first cycle. */
-  riskState: RiskState | null;
+  /**
+   * The bot's trading state (risk memory and sizing), as the previous cycle returned it. Absent in an input
+   * written before bots carried it: then it is derived from `riskState` and `sizing`.
+   */
+  state?: BotTradingState;
   /** False while the market-data circuit breaker is open: go straight to the fallback. */
   allowLive: boolean;
-  /** What the learning phase last concluded about entry size; null until it has. */
-  sizing: SizeAdjustment | null;
+  /** Inputs from before `state`: the gatekeeper's memory. */
+  riskState?: RiskState | null;
+  /** Inputs from before `state`: what the learning phase last concluded about entry size. */
+  sizing?: SizeAdjustment | null;
 }
 
 /** One Observe-Orient-Decide-Act cycle, id bot-<botId>-cycle-<n>. Each phase is an activity with its own policy. */
@@ -49,6 +65,9 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
   const botId = config.id;
   const workflowId = workflowInfo().workflowId;
   const startedAt = new Date().toISOString();
+  // Read before the first command, so a cycle keeps one answer from its first task to its last.
+  const stateFromActivities = patched(ENGINE_STATE_PATCH);
+  const state = input.state ?? botTradingStateOf(input);
   let current: Phase = 'IDLE';
   setHandler(phaseQuery, () => current, { description: 'The OODA phase this cycle is in now.' });
   // The UI's "current details" of this cycle: its phase, as the phase query answers.
@@ -72,15 +91,16 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
         }
       : await perceiveLive(config, cycle, input.allowLive);
   const { snapshot } = perceived;
-  const riskState = input.riskState ?? initialRiskState(portfolio.equity, startedAt);
 
   phase('REASONING');
-  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, sizing: input.sizing });
+  const decision = await reasoning.decide({ config, cycle, snapshot, portfolio, state });
 
   phase('RISK_CHECK');
   // Later phases need the price and its provenance, not the closes: keep them out of their payloads.
   const market = { ...snapshot, closes: [] };
-  const { verdict } = await risk.checkRisk({ config, cycle, snapshot: market, decision, riskState, portfolio });
+  const judged = await risk.checkRisk({ config, cycle, snapshot: market, decision, state, portfolio });
+  const { verdict } = judged;
+  const judgedState = stateFromActivities ? judged.state : withRiskMemory(state, portfolio.equity, startedAt);
 
   // Once an order may be booked, the cycle sees it through to the journal: a cancel must not cut it in half.
   const { executed, learned } = await CancellationScope.nonCancellable(async () => {
@@ -110,6 +130,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       decision,
       verdict,
       execution: executed,
+      state: judgedState,
     });
     return { executed, learned };
   });
@@ -134,7 +155,13 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
       error: perceived.error,
       note: snapshot.note ?? null,
     },
-    riskState: nextRiskState(riskState, { now: completedAt, equity: learned.portfolio.equity, verdict, fill }),
+    state: stateFromActivities
+      ? learned.state
+      : concludeCycle(
+          judgedState,
+          { now: completedAt, equity: learned.portfolio.equity, verdict, fill },
+          learned.sizing,
+        ),
     dueAt: input.dueAt,
     startedAt,
     completedAt,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BotConfig } from '../domain/botConfig';
 import type { BreakerState } from '../domain/breaker';
+import type { BotTradingState } from '../engine/types';
 import type { Schedule, SkippedSlots } from '../domain/schedule';
 import type { SizeAdjustment } from '../trading/learning/adaptiveSizing';
 import type { PerformanceStats } from '../trading/learning/stats';
@@ -70,12 +71,19 @@ export interface CycleSummary {
   perception: { liveAttempted: boolean; liveOk: boolean; error: string | null; note: string | null };
   /** Null in the bot's lastCycle: the bot keeps the newest in its `learned`. */
   learning: Learned | null;
-  riskState: RiskState;
+  /** The bot's next trading state, as the cycle's activities (the engine) left it. */
+  state: BotTradingState;
   /** When the cycle's slot was due (fixed cadence); `startedAt` minus this is the schedule lag. */
   dueAt: IsoTime;
   startedAt: IsoTime;
   completedAt: IsoTime;
 }
+
+/** A summary as cycles returned it before the `engine-state-from-activities` patch: the risk memory, no state. */
+export type CycleSummaryBeforeEngineState = Omit<CycleSummary, 'state'> & { riskState: RiskState };
+
+/** The bot's last cycle as its status shows it: the state and the statistics are shown once, at the top. */
+export type LastCycle = Omit<CycleSummary, 'state' | 'learning'> & { learning: null };
 
 /**
  * What the learning phase concluded after a cycle: the bot's statistics, and the entry-size multiplier with its
@@ -102,13 +110,20 @@ export interface BotState {
   /** The last slot started or skipped; slot n runs as cycle n, id bot-<id>-cycle-<n>. */
   lastSlot: number;
   portfolio: PortfolioSummary | null;
-  lastCycle: CycleSummary | null;
+  lastCycle: LastCycle | null;
   lastFailure: CycleFailure | null;
   /** How many times this bot has continued-as-new. */
   runs: number;
   createdAt: IsoTime;
   breaker: BreakerState;
-  riskState: RiskState | null;
+  /**
+   * Risk memory and sizing (src/engine): handed to each cycle, replaced by the state the cycle returns, and
+   * changed by nothing else but the engine's functions. Absent in runs from before it: derived from `riskState`.
+   */
+  trading: BotTradingState;
+  /** Runs from before `trading` carried the risk memory here; read once, into `trading`. */
+  riskState?: RiskState | null;
+  /** What learning last reported (statistics, sizing and why), for the status; the next cycle reads `trading`. */
   learned: Learned | null;
   /** The fixed cadence (carried across continue-as-new, so a new run neither cycles early nor drifts). */
   schedule: Schedule | null;
@@ -170,7 +185,7 @@ export interface BotStatus {
   cyclesFailed: number;
   runs: number;
   portfolio: PortfolioSummary | null;
-  lastCycle: CycleSummary | null;
+  lastCycle: LastCycle | null;
   lastFailure: CycleFailure | null;
   config: BotConfig;
   createdAt: IsoTime;

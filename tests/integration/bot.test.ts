@@ -1,11 +1,21 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { resolveBotConfig, type BotConfigInput } from '../../src/domain/botConfig';
+import { initialBreaker } from '../../src/domain/breaker';
 import type { SkippedSlots } from '../../src/domain/schedule';
 import { accumulatorOf, performanceStats } from '../../src/trading/learning';
+import { initialRiskState, type RiskState } from '../../src/trading/risk/state';
 import type { botWorkflow } from '../../src/workflows/bot';
 import type { CycleInput } from '../../src/workflows/cycle';
-import { type BotStatus, type CycleSummary, startSignal, statusQuery, stopSignal } from '../../src/workflows/messages';
+import {
+  type BotState,
+  type BotStatus,
+  type CycleSummary,
+  noSignals,
+  startSignal,
+  statusQuery,
+  stopSignal,
+} from '../../src/workflows/messages';
 import {
   createTestDatabase,
   eventually,
@@ -218,6 +228,59 @@ describe('botWorkflow', () => {
     // The first fill after the resume is a new entry, booked in a cycle after the halted ones.
     expect(resumed[fillsAtHalt]).toMatchObject({ side: 'buy' });
     expect(resumed[fillsAtHalt].cycle).toBeGreaterThan(later.cyclesCompleted);
+    await bot.terminate('test done');
+  });
+
+  it('continues from a state written before it carried the trading state: risk memory and sizing carry on', async () => {
+    const config = resolveBotConfig(
+      { id: 'heirloom', symbol: 'BTC/USD', intervalSeconds: 3 },
+      { marketDataMode: 'quicktest' },
+    );
+    const now = new Date().toISOString();
+    const riskState: RiskState = { ...initialRiskState('10500.00', now), halted: true };
+    const sizing = { multiplier: 0.5, explanation: 'learned by the old run' };
+    const flat = { position: { symbol: 'BTC/USD', quantity: '0', averageCost: '0' }, markPrice: null };
+    // A continue-as-new input as the code before the engine's trading state wrote it: the risk memory in
+    // `riskState`, the sizing only in `learned`, no `trading`.
+    const old: Omit<BotState, 'trading'> & { riskState: RiskState } = {
+      config,
+      running: true,
+      cyclesCompleted: 0,
+      cyclesFailed: 0,
+      lastSlot: 0,
+      portfolio: null,
+      lastCycle: null,
+      lastFailure: null,
+      runs: 1,
+      createdAt: now,
+      breaker: initialBreaker(config.breakerThreshold, config.breakerCooldownSeconds),
+      riskState,
+      learned: { stats: performanceStats([], flat), sizing },
+      schedule: null,
+      resumeRequested: false,
+      signals: noSignals(),
+    };
+    const bot = await temporal.client.workflow.start('botWorkflow', {
+      workflowId: 'bot-heirloom',
+      taskQueue: temporal.taskQueue,
+      args: [{ config, state: old }],
+    });
+    const first = await untilCycles(bot, 1);
+    // The first cycle got the old run's risk memory and sizing as its state, and was judged halted by it.
+    expect((await childInputs(bot))[0].state).toEqual({ risk: riskState, sizing });
+    expect(first.lastCycle?.verdict).toMatchObject({ approved: false, rule: 'max-drawdown' });
+    expect(first).toMatchObject({ halted: true, riskState: { halted: true, peakEquity: '10500.00' } });
+    // The operator's resume clears the halt in that state, drawdown measured afresh from the equity.
+    await bot.signal(startSignal);
+    const resumed = await eventually(
+      async () => {
+        const s = await status(bot);
+        return s.halted ? undefined : s;
+      },
+      30_000,
+      'the resume',
+    );
+    expect(resumed.riskState).toMatchObject({ halted: false, peakEquity: '10000.00' });
     await bot.terminate('test done');
   });
 

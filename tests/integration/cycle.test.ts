@@ -41,9 +41,8 @@ describe('oodaCycleWorkflow with the real activities', () => {
       cycle: 1,
       dueAt,
       portfolio: null,
-      riskState: null,
+      state: { risk: null, sizing: null },
       allowLive: true,
-      sizing: null,
     };
     const handle = await temporal.client.workflow.start('oodaCycleWorkflow', {
       workflowId: 'bot-cycle1-cycle-1',
@@ -100,9 +99,8 @@ describe('oodaCycleWorkflow with the real activities', () => {
           cycle: 1,
           dueAt: new Date().toISOString(),
           portfolio: null,
-          riskState: null,
+          state: { risk: null, sizing: null },
           allowLive: true,
-          sizing: null,
         } satisfies CycleInput,
       ],
     })) as CycleSummary;

@@ -5,6 +5,7 @@ import type { LearningResult } from '../../src/activities/learning';
 import type { RiskCheckResult } from '../../src/activities/riskCheck';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import { equityOf } from '../../src/domain/fills';
+import { formatMoney } from '../../src/domain/money';
 import {
   accumulatorOf,
   figuresOf,
@@ -12,6 +13,7 @@ import {
   statsByStrategy,
   type PerformanceStats,
 } from '../../src/trading/learning';
+import { newBotTradingState } from '../../src/engine';
 import { initialRiskState } from '../../src/trading/risk';
 import type { Decision, ExecutionResult, MarketSnapshot, OrderIntent, PortfolioSummary } from '../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../support/harness';
@@ -134,17 +136,17 @@ describe('decide', () => {
     });
     const flat = await db.ledger.portfolio('reasoner', null);
     expect(
-      await env.run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, sizing: null }),
+      await env.run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, state: newBotTradingState() }),
     ).toMatchObject({ action: 'buy', quantity: '0.1', strategy: 'quicktest' });
     // The ledger now holds 0.1, but the portfolio given (the bot's last read, here stale on purpose) says flat:
     // reasoning is pure and decides on its input.
     await db.ledger.placeMarketOrder({ ...intent(1), botId: 'reasoner', clientOrderId: 'reasoner:1' }, free);
     expect(
-      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: flat, sizing: null }),
+      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: flat, state: newBotTradingState() }),
     ).toMatchObject({ action: 'buy' });
     const holding = await db.ledger.portfolio('reasoner', null);
     expect(
-      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: holding, sizing: null }),
+      await env.run(activities.decide, { config, cycle: 2, snapshot, portfolio: holding, state: newBotTradingState() }),
     ).toMatchObject({ action: 'sell', quantity: '0.1' });
   });
 
@@ -162,7 +164,7 @@ describe('decide', () => {
     });
     const portfolio = await db.ledger.portfolio('reasoner', snapshot.price);
     await expect(
-      env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, portfolio, sizing: null }),
+      env.run(createActivities(db.deps).decide, { config, cycle: 1, snapshot, portfolio, state: newBotTradingState() }),
     ).rejects.toMatchObject({
       type: 'InvalidConfig',
       nonRetryable: true,
@@ -197,10 +199,13 @@ describe('checkRisk', () => {
       cycle: 2,
       snapshot: { ...snapshot, closes: [] },
       decision: sell,
-      riskState,
+      state: { risk: riskState, sizing: null },
       portfolio: held,
     });
-    expect(judged).toEqual({ verdict: expect.objectContaining({ approved: true, rule: 'all-passed' }) });
+    expect(judged).toEqual({
+      verdict: expect.objectContaining({ approved: true, rule: 'all-passed' }),
+      state: { risk: riskState, sizing: null },
+    });
     expect(judged.verdict.order).toMatchObject({ side: 'sell', quantity: '0.1' });
     expect(equityOf(held.cash, held.position.quantity, snapshot.price)).toBe('10200.00');
 
@@ -211,7 +216,7 @@ describe('checkRisk', () => {
       cycle: 2,
       snapshot: { ...snapshot, closes: [] },
       decision: sell,
-      riskState,
+      state: { risk: riskState, sizing: null },
       portfolio: { ...held, cash: '10000.00', position: { ...held.position, quantity: '0', averageCost: '0' } },
     });
     expect(flat.verdict).toMatchObject({ approved: false, order: null });
@@ -252,6 +257,7 @@ describe('recordCycle', () => {
       decision,
       verdict,
       execution,
+      state: newBotTradingState(),
     });
   }
 
@@ -277,11 +283,16 @@ describe('recordCycle', () => {
     for (const name of Object.keys(batch)) expectSameStats(figures.statsByStrategy[name], batch[name]);
   }
 
-  it('stores the running statistics beside the journal and returns only portfolio, stats and sizing', async () => {
+  it('stores the running statistics beside the journal and returns portfolio, stats, sizing and state', async () => {
     await db.ledger.openAccount('learner', 'BTC/USD', '10000.00');
     expect(await db.ledger.statistics('learner')).toBeNull();
     const one = await learn('learner', 1, 'buy');
-    expect(Object.keys(one).sort()).toEqual(['portfolio', 'sizing', 'stats']);
+    expect(Object.keys(one).sort()).toEqual(['portfolio', 'sizing', 'state', 'stats']);
+    // The bot's next trading state: the risk memory moved on by the cycle, the sizing it learned; no statistics.
+    expect(one.state).toEqual({
+      risk: expect.objectContaining({ peakEquity: formatMoney(one.portfolio.equity), halted: false }),
+      sizing: one.sizing,
+    });
     expect((await db.ledger.statistics('learner'))?.lastCycle).toBe(1);
     const two = await learn('learner', 2, 'sell');
     expect(two.stats).toMatchObject({ cycles: 2, trades: 1, wins: 1 });

@@ -72,9 +72,8 @@ async function runCycle(config: BotConfig, worker = temporal): Promise<Ran> {
         cycle,
         dueAt: new Date().toISOString(),
         portfolio: null,
-        riskState: null,
+        state: { risk: null, sizing: null },
         allowLive: true,
-        sizing: null,
       } satisfies CycleInput,
     ],
   });

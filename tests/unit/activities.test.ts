@@ -9,6 +9,7 @@ import type { Decision, MarketSnapshot, PortfolioSummary } from '../../src/domai
 import { postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import { QUICKTEST_HISTORY } from '../../src/marketdata/quicktestFeed';
+import { newBotTradingState } from '../../src/engine';
 import { initialRiskState } from '../../src/trading/risk';
 
 // Failures below are provoked and asserted; the SDK would also print each one with its stack.
@@ -81,12 +82,18 @@ describe('decide (pure: the portfolio given, marked at the snapshot price)', () 
     const snapshot = snapshotAt('52000.00');
     const flat = book('10000.00', '0', '0', '50000.00');
     const holding = book('5000.00', '0.1', '50000', '50000.00');
-    expect(await env().run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, sizing: null })).toEqual(
-      expect.objectContaining({ action: 'buy', quantity: '0.1', strategy: 'quicktest' }),
-    );
+    expect(
+      await env().run(activities.decide, { config, cycle: 1, snapshot, portfolio: flat, state: newBotTradingState() }),
+    ).toEqual(expect.objectContaining({ action: 'buy', quantity: '0.1', strategy: 'quicktest' }));
     // The same snapshot with a held position given: the strategy sells what the input says is held.
     expect(
-      await env().run(activities.decide, { config, cycle: 2, snapshot, portfolio: holding, sizing: null }),
+      await env().run(activities.decide, {
+        config,
+        cycle: 2,
+        snapshot,
+        portfolio: holding,
+        state: newBotTradingState(),
+      }),
     ).toMatchObject({
       action: 'sell',
       quantity: '0.1',
@@ -101,7 +108,7 @@ describe('decide (pure: the portfolio given, marked at the snapshot price)', () 
       cycle: 3,
       snapshot: snapshotAt('50000.00', ['40000.00', '45000.00', '50000.00']),
       portfolio: book('9500.00', '0', '0', '40000.00'),
-      sizing: null,
+      state: newBotTradingState(),
     });
     // 40 % of 9,500 / 50,000 = 0.076.
     expect(decision).toMatchObject({ action: 'buy', quantity: '0.076' });
@@ -116,7 +123,7 @@ describe('decide (pure: the portfolio given, marked at the snapshot price)', () 
         cycle: 1,
         snapshot: snapshotAt('50000.00'),
         portfolio: book('10000.00', '0', '0', '50000.00'),
-        sizing: null,
+        state: newBotTradingState(),
       }),
     ).rejects.toMatchObject({ type: 'InvalidConfig', nonRetryable: true });
   });
@@ -126,7 +133,7 @@ describe('checkRisk (pure: the portfolio given, marked at the snapshot price)', 
   const config = resolveBotConfig({ id: 'pure', symbol: 'BTC/USD' }, { marketDataMode: 'quicktest' });
   const sell: Decision = { action: 'sell', quantity: '0.1', confidence: 1, rationale: 'test', strategy: 'test' };
 
-  it('judges the position in its input and returns the verdict only', async () => {
+  it('judges the position in its input and returns the verdict and the state it was given', async () => {
     const riskState = initialRiskState('10000.00', now.toISOString());
     const snapshot = snapshotAt('52000.00', []);
     const holding: RiskCheckResult = await env().run(activities.checkRisk, {
@@ -134,10 +141,11 @@ describe('checkRisk (pure: the portfolio given, marked at the snapshot price)', 
       cycle: 2,
       snapshot,
       decision: sell,
-      riskState,
+      state: { risk: riskState, sizing: null },
       portfolio: book('5000.00', '0.1', '50000', '50000.00'),
     });
-    expect(Object.keys(holding)).toEqual(['verdict']);
+    expect(Object.keys(holding)).toEqual(['verdict', 'state']);
+    expect(holding.state).toEqual({ risk: riskState, sizing: null });
     expect(holding.verdict).toMatchObject({ approved: true, order: { side: 'sell', quantity: '0.1' } });
     // Nothing held in the portfolio given: there is nothing to sell, whatever the ledger holds.
     const flat: RiskCheckResult = await env().run(activities.checkRisk, {
@@ -145,7 +153,7 @@ describe('checkRisk (pure: the portfolio given, marked at the snapshot price)', 
       cycle: 2,
       snapshot,
       decision: sell,
-      riskState,
+      state: { risk: riskState, sizing: null },
       portfolio: book('10000.00', '0', '0', '50000.00'),
     });
     expect(flat.verdict).toMatchObject({ approved: false, order: null });
@@ -162,7 +170,7 @@ describe('checkRisk (pure: the portfolio given, marked at the snapshot price)', 
       cycle: 3,
       snapshot: snapshotAt('50000.00', []),
       decision: buy,
-      riskState,
+      state: { risk: riskState, sizing: null },
       portfolio,
     });
     expect(verdict.rule).not.toBe('max-drawdown');

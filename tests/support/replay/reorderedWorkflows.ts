@@ -28,6 +28,7 @@ export async function oodaCycleWorkflow(input: CycleInput): Promise<CycleSummary
     decision: { action: 'hold', quantity: '0', confidence: 0, rationale: 'reordered', strategy: 'none' },
     verdict: { approved: false, rule: 'none', reason: 'reordered', order: null },
     execution: null,
+    state: { risk: null, sizing: null },
   });
   throw new Error('unreachable: the replay stops at the first mismatched command');
 }
