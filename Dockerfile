@@ -1,21 +1,34 @@
-# Build stage: compile TypeScript. `npm ci` installs exactly the committed lock and fails if it is out of date.
+# OODA Bot's image: one image for the worker (the default command) and the API (`node dist/apiMain.js`).
+# docs/deploy.md runs it with docker-compose.yml; build with `docker build -t ooda-bot .`.
+
+# Where the prebuilt workflow bundle lives in the image: the build stage writes it, the worker reads it.
+ARG WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+
+# Build stage: compile TypeScript, then bundle the workflow code once, here, instead of in every worker at start.
+# `npm ci` installs exactly the committed lock and fails if it is out of date.
 FROM node:20-bookworm-slim AS build
+ARG WORKFLOW_BUNDLE_PATH
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# Bundles dist/workflows, the same code and so the same build id a worker would bundle at start.
+RUN WORKFLOW_BUNDLE_PATH="$WORKFLOW_BUNDLE_PATH" node dist/workflowBundleMain.js
 
-# Runtime stage: production dependencies, compiled code and migrations, as a non-root user.
+# Runtime stage: production dependencies, compiled code, the bundle and migrations, as a non-root user.
 FROM node:20-bookworm-slim
+ARG WORKFLOW_BUNDLE_PATH
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The API serves the dashboard's static files from src/ (tsc copies no HTML).
 COPY src/api/dashboard ./src/api/dashboard
 COPY migrations ./migrations
+ENV WORKFLOW_BUNDLE_PATH=$WORKFLOW_BUNDLE_PATH
+# The node image's unprivileged user (uid 1000); nothing in /app is writable by it, nor needs to be.
 USER node
 CMD ["node", "dist/workerMain.js"]

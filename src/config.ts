@@ -5,29 +5,53 @@ import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
 
 // The only reader of process.env. Everything else receives an AppConfig.
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
 const optionalText = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const optionalCount = optionalText.pipe(
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100_000))
-    .optional(),
-);
+/**
+ * A number setting: empty means unset (its default), and only a plain decimal is a number. z.coerce alone would
+ * read '' and ' ' as 0 (API_PORT='' listening on a random port) and accept '1e3' or '0x10'.
+ */
+function numberSetting(check: z.ZodNumber, fallback: number) {
+  return optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a number, e.g. 30')
+        .transform(Number)
+        .pipe(check)
+        .optional(),
+    )
+    .transform((v) => v ?? fallback)
+    .default(fallback);
+}
 
-const envSchema = z.object({
-  TEMPORAL_ADDRESS: optionalText.pipe(
+const port = (fallback: number) => numberSetting(z.number().int().min(1).max(65_535), fallback);
+
+/** A count the SDK takes; unset leaves the SDK's own default. */
+const optionalCount = (min: number) =>
+  optionalText.pipe(
     z
       .string()
-      .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(100_000))
       .optional(),
-  ),
+  );
+
+const hostPort = (example: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$/, `must be host:port, e.g. ${example}`)
+      .optional(),
+  );
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('ooda-bot'),
   TEMPORAL_CLI_PATH: optionalText,
@@ -42,8 +66,17 @@ const envSchema = z.object({
       .optional(),
   ),
   EMBEDDED_POSTGRES_PORT: port(54329),
-  API_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  // An address to listen on, not a URL: a scheme or a port here is a mistake worth naming.
+  API_HOST: z
+    .string()
+    .trim()
+    .regex(
+      /^([A-Za-z0-9.-]+|[0-9A-Fa-f:]+)$/,
+      'must be a host name or an IP address, e.g. 0.0.0.0 (no scheme, no port)',
+    )
+    .default('127.0.0.1'),
+  // 0: any free port (tests).
+  API_PORT: numberSetting(z.number().int().min(0).max(65_535), 3000),
   API_TOKEN: optionalText.pipe(
     z
       .string()
@@ -53,7 +86,7 @@ const envSchema = z.object({
   ),
   API_PROTECT_READS: optionalText.pipe(z.enum(['true', 'false']).optional()),
   // Requests a minute one client address may make; 0 turns the limit off (load tests driving many bots).
-  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  API_RATE_LIMIT_PER_MINUTE: numberSetting(z.number().int().min(0).max(1_000_000), 600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** auto: pretty in a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -62,24 +95,25 @@ const envSchema = z.object({
   ALPHAVANTAGE_API_KEY: optionalText,
   ALPHAVANTAGE_BASE_URL: z.string().trim().url().default('https://www.alphavantage.co/query'),
   // The market-data activity's start-to-close timeout (30 s) backs this up, so it must stay below it.
-  ALPHAVANTAGE_TIMEOUT_SECONDS: z.coerce.number().positive().max(25).default(15),
-  ALPHAVANTAGE_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(1),
-  ALPHAVANTAGE_PRICE_TTL_SECONDS: z.coerce.number().min(0).default(5400),
-  ALPHAVANTAGE_CANDLES_TTL_SECONDS: z.coerce.number().min(0).default(86_400),
-  ALPHAVANTAGE_SENTIMENT_TTL_SECONDS: z.coerce.number().min(0).default(14_400),
+  ALPHAVANTAGE_TIMEOUT_SECONDS: numberSetting(z.number().positive().max(25), 15),
+  ALPHAVANTAGE_REQUESTS_PER_SECOND: numberSetting(z.number().positive().max(100), 1),
+  ALPHAVANTAGE_PRICE_TTL_SECONDS: numberSetting(z.number().min(0), 5400),
+  ALPHAVANTAGE_CANDLES_TTL_SECONDS: numberSetting(z.number().min(0), 86_400),
+  ALPHAVANTAGE_SENTIMENT_TTL_SECONDS: numberSetting(z.number().min(0), 14_400),
   // The Temporal SDK's Prometheus metrics of this worker (task latencies, slots, polls, cache): host:port.
-  WORKER_METRICS_ADDRESS: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
-      .optional(),
-  ),
-  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(20),
-  // Worker tuning (docs/performance.md); unset means the SDK's default.
-  WORKER_MAX_CACHED_WORKFLOWS: optionalCount,
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount,
-  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount,
-  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalCount,
+  WORKER_METRICS_ADDRESS: hostPort('127.0.0.1:9464'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: numberSetting(z.number().min(0).max(600), 20),
+  // A workflow bundle built ahead (the container image builds one); unset: the worker bundles at start.
+  WORKFLOW_BUNDLE_PATH: optionalText,
+  // Worker tuning (docs/performance.md "Worker settings"); unset means the SDK's default, which was measured best.
+  // The SDK turns 1 into 2 (and 0 turns the cache off, every task a replay: docs/performance.md): refuse both.
+  WORKER_MAX_CACHED_WORKFLOWS: optionalCount(2),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount(2),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount(1),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalCount(1),
+  // The SDK needs at least 2 workflow pollers (the sticky queue and the normal one) and 2 workflow task slots.
+  WORKER_MAX_WORKFLOW_TASK_POLLS: optionalCount(2),
+  WORKER_MAX_ACTIVITY_TASK_POLLS: optionalCount(1),
   // The chaos campaign's named crash points (docs/chaos/README.md); unset in production.
   OODA_CHAOS_CRASH_POINTS: optionalText,
 });
@@ -116,7 +150,13 @@ export interface AppConfig {
     requestsPerSecond: number;
     ttl: { priceSeconds: number; candlesSeconds: number; sentimentSeconds: number };
   };
-  worker: { shutdownGraceMs: number; tuning: WorkerTuning; metricsAddress?: string };
+  worker: {
+    shutdownGraceMs: number;
+    tuning: WorkerTuning;
+    metricsAddress?: string;
+    /** An absolute path to a prebuilt workflow bundle; undefined: bundle src/workflows at start. */
+    workflowBundlePath?: string;
+  };
   /** Null unless a chaos campaign set crash points: the worker then dies at them on purpose. */
   chaos: { crashPoints: CrashPointSpec | null };
   log: LogSettings;
@@ -133,6 +173,8 @@ export interface WorkerTuning {
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentLocalActivityExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  maxConcurrentActivityTaskPolls?: number;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`);
   }
+  const tooManyPollers = pollerProblems(e);
+  if (tooManyPollers.length) throw new ConfigError(`invalid configuration:\n  ${tooManyPollers.join('\n  ')}`);
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -199,16 +243,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: {
       shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000),
       metricsAddress: e.WORKER_METRICS_ADDRESS,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH && path.resolve(e.WORKFLOW_BUNDLE_PATH),
       tuning: definedOnly({
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
         maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
         maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+        maxConcurrentWorkflowTaskPolls: e.WORKER_MAX_WORKFLOW_TASK_POLLS,
+        maxConcurrentActivityTaskPolls: e.WORKER_MAX_ACTIVITY_TASK_POLLS,
       }),
     },
     chaos: { crashPoints },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
+}
+
+/** The SDK refuses more pollers than task slots; say so by the variables' names, before the worker starts. */
+function pollerProblems(e: z.infer<typeof envSchema>): string[] {
+  const pairs = [
+    [
+      'WORKER_MAX_WORKFLOW_TASK_POLLS',
+      e.WORKER_MAX_WORKFLOW_TASK_POLLS,
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ],
+    [
+      'WORKER_MAX_ACTIVITY_TASK_POLLS',
+      e.WORKER_MAX_ACTIVITY_TASK_POLLS,
+      'WORKER_MAX_CONCURRENT_ACTIVITIES',
+      e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    ],
+  ] as const;
+  return pairs
+    .filter(([, polls, , slots]) => polls !== undefined && slots !== undefined && polls > slots)
+    .map(
+      ([pollName, polls, slotName, slots]) =>
+        `${pollName}: ${polls} pollers for ${slots} ${slotName} slots; at most ${slots}`,
+    );
 }
 
 function definedOnly<T extends object>(o: T): T {

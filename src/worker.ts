@@ -27,12 +27,20 @@ const quietBundler = {
   error: (message: string) => console.error(`workflow bundle: ${message}`),
 };
 
+/** The workflow code every worker runs: src/workflows and what it imports, as one script (the SDK's bundler). */
+export async function bundleWorkflows(): Promise<string> {
+  return (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundler })).code;
+}
+
 export interface BotWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A prebuilt workflow bundle (tests build one per run); otherwise the worker bundles src/workflows at start. */
+  /**
+   * A prebuilt workflow bundle (the container image builds one, tests one per run); otherwise the worker bundles
+   * src/workflows at start, spending the bundler's CPU and memory on every start.
+   */
   workflowBundle?: { codePath: string };
   /** Running activities get this long to finish on shutdown (the SDK's default, 0, cancels them at once). */
   shutdownGraceMs: number;
@@ -51,14 +59,13 @@ export interface BotWorkers {
 
 export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorkers> {
   const activities = createActivities(opts.deps);
-  const bundle = opts.workflowBundle
-    ? await readFile(opts.workflowBundle.codePath, 'utf8')
-    : (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundler })).code;
+  // The build id names the code, so a prebuilt bundle is read here too: the same code gets the same id.
+  const bundle = opts.workflowBundle ? await readFile(opts.workflowBundle.codePath, 'utf8') : await bundleWorkflows();
   const main = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowBundle: { code: bundle },
+    workflowBundle: opts.workflowBundle ?? { code: bundle },
     buildId: buildIdOf(bundle),
     activities,
     shutdownGraceTime: opts.shutdownGraceMs,

@@ -1,7 +1,8 @@
+import { access } from 'node:fs/promises';
 import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { armCrashPoints } from '../chaos/crashPoints';
-import type { AppConfig } from '../config';
+import { ConfigError, type AppConfig } from '../config';
 import { postgresLedger } from '../ledger';
 import { MarketCache } from '../marketdata/cache';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
@@ -20,10 +21,12 @@ export async function runWorker(
   onFatal: (reason: string) => void,
 ): Promise<Part> {
   armCrashPoints(config.chaos.crashPoints);
+  const workflowBundle = await prebuiltBundle(config.worker.workflowBundlePath);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);
   if (added.length)
     log(`worker: added search attributes ${added.join(', ')} to namespace "${config.temporal.namespace}"`);
+  log(`worker: workflow code ${workflowBundle ? `from ${workflowBundle.codePath}` : 'bundled at start'}`);
   const workers = await createBotWorkers({
     connection,
     namespace: config.temporal.namespace,
@@ -34,6 +37,7 @@ export async function runWorker(
       alphaVantage: buildAlphaVantageClient(config),
       marketDataTtl: config.alphaVantage.ttl,
     },
+    workflowBundle,
     shutdownGraceMs: config.worker.shutdownGraceMs,
     marketDataRequestsPerSecond: config.alphaVantage.requestsPerSecond,
     tuning: config.worker.tuning,
@@ -48,4 +52,18 @@ export async function runWorker(
       await connection.close();
     },
   };
+}
+
+/** The prebuilt bundle WORKFLOW_BUNDLE_PATH names, refused by name when it cannot be read. */
+async function prebuiltBundle(codePath: string | undefined): Promise<{ codePath: string } | undefined> {
+  if (!codePath) return undefined;
+  try {
+    await access(codePath);
+  } catch (err) {
+    throw new ConfigError(
+      `invalid configuration:\n  WORKFLOW_BUNDLE_PATH: cannot read ${codePath} (${(err as Error).message}); ` +
+        'build it with `node dist/workflowBundleMain.js`, or unset it to bundle at start',
+    );
+  }
+  return { codePath };
 }

@@ -23,6 +23,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The Temporal dev server and the workflow bundle globalSetup built, for tests that start a worker their own way. */
+export function testServices(): { temporalAddress: string; workflowBundlePath: string } {
+  return { temporalAddress: env('OODA_TEST_TEMPORAL_ADDRESS'), workflowBundlePath: env('OODA_TEST_WORKFLOW_BUNDLE') };
+}
+
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run integration tests through jest (globalSetup)`);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
@@ -42,6 +43,35 @@ describe('loadConfig', () => {
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '', DATABASE_URL: ' ' }).temporal.address).toBeUndefined();
+    // Not 0: an empty API_PORT once listened on a random port, an empty grace cancelled activities at once.
+    const c = loadConfig({ API_PORT: '', WORKER_SHUTDOWN_GRACE_SECONDS: ' ', WORKER_MAX_CACHED_WORKFLOWS: '' });
+    expect(c.api.port).toBe(3000);
+    expect(c.worker.shutdownGraceMs).toBe(20_000);
+    expect(c.worker.tuning).toEqual({});
+  });
+
+  it('reads the worker settings: tuning for the SDK, the grace, and a prebuilt bundle as an absolute path', () => {
+    const c = loadConfig({
+      WORKER_MAX_CACHED_WORKFLOWS: '500',
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '50',
+      WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '60',
+      WORKER_MAX_WORKFLOW_TASK_POLLS: '20',
+      WORKER_MAX_ACTIVITY_TASK_POLLS: '5',
+      WORKER_SHUTDOWN_GRACE_SECONDS: '2.5',
+      WORKFLOW_BUNDLE_PATH: 'dist/workflow-bundle.js',
+    });
+    expect(c.worker.tuning).toEqual({
+      maxCachedWorkflows: 500,
+      maxConcurrentWorkflowTaskExecutions: 20,
+      maxConcurrentActivityTaskExecutions: 50,
+      maxConcurrentLocalActivityExecutions: 60,
+      maxConcurrentWorkflowTaskPolls: 20,
+      maxConcurrentActivityTaskPolls: 5,
+    });
+    expect(c.worker.shutdownGraceMs).toBe(2500);
+    expect(c.worker.workflowBundlePath).toBe(path.resolve('dist/workflow-bundle.js'));
+    expect(loadConfig({}).worker.workflowBundlePath).toBeUndefined();
   });
 
   it.each([
@@ -59,6 +89,25 @@ describe('loadConfig', () => {
     [{ API_TOKEN: 'short' }, 'API_TOKEN'],
     [{ API_TOKEN: 'has a space in it, long enough' }, 'API_TOKEN'],
     [{ API_PROTECT_READS: 'yes' }, 'API_PROTECT_READS'],
+    [{ API_PORT: '1e3' }, 'API_PORT: must be a number'],
+    [{ API_PORT: '0x10' }, 'API_PORT: must be a number'],
+    [{ API_HOST: 'http://0.0.0.0' }, 'API_HOST: must be a host name or an IP address'],
+    [{ API_HOST: '0.0.0.0:3000' }, 'API_HOST'],
+    [{ API_RATE_LIMIT_PER_MINUTE: 'lots' }, 'API_RATE_LIMIT_PER_MINUTE'],
+    [{ WORKER_SHUTDOWN_GRACE_SECONDS: '-1' }, 'WORKER_SHUTDOWN_GRACE_SECONDS'],
+    [{ WORKER_SHUTDOWN_GRACE_SECONDS: '601' }, 'WORKER_SHUTDOWN_GRACE_SECONDS'],
+    [{ WORKER_MAX_CACHED_WORKFLOWS: '1' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
+    [{ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'many' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be a whole number'],
+    [{ WORKER_MAX_CONCURRENT_ACTIVITIES: '2.5' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
+    [{ WORKER_MAX_WORKFLOW_TASK_POLLS: '1' }, 'WORKER_MAX_WORKFLOW_TASK_POLLS'],
+    [
+      { WORKER_MAX_WORKFLOW_TASK_POLLS: '8', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4' },
+      'WORKER_MAX_WORKFLOW_TASK_POLLS: 8 pollers for 4 WORKER_MAX_CONCURRENT_WORKFLOW_TASKS slots',
+    ],
+    [
+      { WORKER_MAX_ACTIVITY_TASK_POLLS: '20', WORKER_MAX_CONCURRENT_ACTIVITIES: '10' },
+      'WORKER_MAX_ACTIVITY_TASK_POLLS',
+    ],
   ])('refuses %j with a message naming %s', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);
