@@ -61,7 +61,8 @@ export interface CycleHistoryStats {
   status: string;
 }
 
-const ms = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) =>
+/** An event's time in epoch milliseconds. */
+export const eventMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 
 function encodedSize(history: temporal.api.history.v1.IHistory): number {
@@ -113,7 +114,7 @@ function readBotEvent(
   skips: SkipRecord[],
   onStart: () => void,
 ): void {
-  const at = ms(e.eventTime);
+  const at = eventMs(e.eventTime);
   const initiated = (id: number | Long | null | undefined) => cycles.get(byInitiated.get(Number(id)) ?? -1);
   switch (e.eventType) {
     case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
@@ -224,8 +225,8 @@ export async function readCycleHistory(client: Client, workflowId: string): Prom
     workflowId,
     events: events.length,
     bytes: encodedSize(history),
-    startedAtMs: ms(first?.eventTime),
-    closedAtMs: status === 'running' ? null : ms(last?.eventTime),
+    startedAtMs: eventMs(first?.eventTime),
+    closedAtMs: status === 'running' ? null : eventMs(last?.eventTime),
     retries: retries + localActivityRetries(events),
     activityFailures,
     exhausted,

@@ -26,7 +26,7 @@ interface BotView {
   lastCycle: { dueAt: string; startedAt: string } | null;
 }
 
-async function api<T>(base: string, method: string, route: string, body?: unknown): Promise<T> {
+export async function api<T>(base: string, method: string, route: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${route}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -109,21 +109,9 @@ async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promi
   await settle(topology, bots);
   log('bots stopped; reading the workflow histories');
 
-  const connection = await Connection.connect({ address: topology.temporalAddress });
-  const client = new Client({ connection });
-  let histories: BotHistory[];
-  let children: CycleHistoryStats[];
-  try {
-    histories = await mapLimit(bots, 4, (b) => readBotHistory(client, b.id));
-    const ids = histories.flatMap((h) => h.cycles.filter((c) => c.outcome !== 'running').map((c) => c.workflowId));
-    children = await mapLimit(ids, 8, (id) => readCycleHistory(client, id));
-  } finally {
-    await connection.close();
-  }
-  const audit = await auditLedger(
-    topology.databaseUrl,
+  const record = await readFleetRecord(
+    topology,
     bots.map((b) => b.id),
-    histories.flatMap((h) => h.cycles),
   );
   const observations: SoakObservations = {
     startedAtMs,
@@ -131,9 +119,7 @@ async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promi
     intervalSeconds: args.intervalSeconds,
     warmupMinutes: args.warmupMinutes,
     samples,
-    bots: histories,
-    children,
-    audit,
+    ...record,
     equity,
     alphaVantageRequests: topology.alphaVantage.requests.map((r) => ({
       function: r.function,
@@ -144,8 +130,32 @@ async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promi
   return writeReport(observations, args, outDir, topology);
 }
 
+/** What the fleet did, from the workflow histories (every bot run, every closed cycle child) and the ledger. */
+export async function readFleetRecord(
+  topology: Pick<Topology, 'temporalAddress' | 'databaseUrl'>,
+  botIds: readonly string[],
+): Promise<Pick<SoakObservations, 'bots' | 'children' | 'audit'>> {
+  const connection = await Connection.connect({ address: topology.temporalAddress });
+  const client = new Client({ connection });
+  let bots: BotHistory[];
+  let children: CycleHistoryStats[];
+  try {
+    bots = await mapLimit(botIds, 4, (id) => readBotHistory(client, id));
+    const ids = bots.flatMap((h) => h.cycles.filter((c) => c.outcome !== 'running').map((c) => c.workflowId));
+    children = await mapLimit(ids, 8, (id) => readCycleHistory(client, id));
+  } finally {
+    await connection.close();
+  }
+  const audit = await auditLedger(
+    topology.databaseUrl,
+    botIds,
+    bots.flatMap((h) => h.cycles),
+  );
+  return { bots, children, audit };
+}
+
 /** Waits until no bot has a cycle in flight (at most a minute), so histories and journal are final. */
-async function settle(topology: Topology, bots: FleetBot[]): Promise<void> {
+export async function settle(topology: Topology, bots: FleetBot[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const views = await Promise.all(bots.map((b) => api<BotView>(topology.apiUrl, 'GET', `/api/bots/${b.id}`)));
