@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AppConfig, loadConfig } from '../../src/config';
-import { resolveBotConfig } from '../../src/domain/botConfig';
+import { loadConfig } from '../../src/config';
+import { runApi } from '../../src/runtime/apiPart';
 import { connectClient, connectWorker, temporalEndpoint } from '../../src/temporal/connection';
-import type { botWorkflow } from '../../src/workflows/bot';
-import { statusQuery } from '../../src/workflows/messages';
 import { makeTestPki, type TestPki } from '../support/certificates';
 import { createTestDatabase, eventually, startTestWorker, type TestDatabase } from '../support/harness';
 import { startTlsProxy, type TlsProxy } from '../support/tlsProxy';
@@ -39,44 +37,47 @@ function tlsVariables(): Record<string, string> {
   };
 }
 
-/** A worker and a client on `config` (over the proxy), one quicktest bot, until it has completed a cycle. */
-async function runsABotCycle(config: AppConfig): Promise<void> {
+/**
+ * A worker (the test harness's, on the shared workflow bundle) and the API's composition root (runApi), both on the
+ * config these variables make, create a quicktest bot through the API and wait for its first cycle.
+ */
+async function runsABotCycle(variables: Record<string, string>): Promise<void> {
+  const queue = `tls-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ ...variables, TEMPORAL_TASK_QUEUE: queue, API_PORT: '0' });
   const accepted = proxy.accepted.length;
-  const temporal = await startTestWorker(
-    db.deps,
-    `tls-${randomBytes(4).toString('hex')}`,
-    temporalEndpoint(config.temporal),
-  );
+  const worker = await startTestWorker(db.deps, queue, temporalEndpoint(config.temporal));
+  const api = await runApi(config, config.temporal.address!, db.pool);
+  const id = `tls-${randomBytes(3).toString('hex')}`;
   try {
-    const id = `tls-${randomBytes(3).toString('hex')}`;
-    const bot = resolveBotConfig({ id, symbol: 'BTC/USD', intervalSeconds: 1 }, { marketDataMode: 'quicktest' });
-    const handle = await temporal.client.workflow.start<typeof botWorkflow>('botWorkflow', {
-      workflowId: `bot-${id}`,
-      taskQueue: temporal.taskQueue,
-      args: [{ config: bot }],
+    const created = await fetch(`${api.api.url}/api/bots`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id, symbol: 'BTC/USD', intervalSeconds: 1 }),
     });
-    const status = await eventually(
+    expect(created.status).toBe(201);
+    const bot = await eventually(
       async () => {
-        const s = await handle.query(statusQuery);
-        return s.cyclesCompleted >= 1 ? s : undefined;
+        const body = (await (await fetch(`${api.api.url}/api/bots/${id}`)).json()) as { cyclesCompleted?: number };
+        return (body.cyclesCompleted ?? 0) >= 1 ? body : undefined;
       },
       60_000,
       'a bot cycle over TLS',
     );
-    expect(status.lastCycle?.cycle).toBeGreaterThanOrEqual(1);
-    await handle.terminate('test over');
+    expect(bot.cyclesCompleted).toBeGreaterThanOrEqual(1);
+    await api.client.workflow.getHandle(`bot-${id}`).terminate('test over');
   } finally {
-    await temporal.close();
+    await api.stop();
+    await worker.close();
   }
-  // Both connections (the worker's and the client's) went through the proxy, each with the test's client certificate.
-  expect(proxy.accepted.slice(accepted)).toEqual(expect.arrayContaining(['ooda-worker', 'ooda-worker']));
-  expect(proxy.accepted.length - accepted).toBeGreaterThanOrEqual(2);
+  // Every connection (the worker's, its client's, the API's) went through the proxy with the test's client certificate.
+  const seen = proxy.accepted.slice(accepted);
+  expect(seen.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(seen)).toEqual(new Set(['ooda-worker']));
 }
 
-it('given through the TEMPORAL_* variables, a worker and a client connect over mTLS and run a bot cycle', async () => {
-  const config = loadConfig(tlsVariables());
-  expect(config.temporal.tls).toMatchObject({ serverNameOverride: 'localhost' });
-  await runsABotCycle(config);
+it('given through the TEMPORAL_* variables, a worker and the API connect over mTLS and run a bot cycle', async () => {
+  expect(loadConfig(tlsVariables()).temporal.tls).toMatchObject({ serverNameOverride: 'localhost' });
+  await runsABotCycle(tlsVariables());
 });
 
 it('given through a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), the same', async () => {
@@ -96,9 +97,9 @@ it('given through a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), the s
       `client_key_path = "${pki.client.key}"`,
     ].join('\n'),
   );
-  const config = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'tls-test' });
-  expect(config.temporal.address).toBe(proxy.address);
-  await runsABotCycle(config);
+  const variables = { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'tls-test' };
+  expect(loadConfig(variables).temporal.address).toBe(proxy.address);
+  await runsABotCycle(variables);
 });
 
 describe('a connection the server must refuse fails with a clear error', () => {
