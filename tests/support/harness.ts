@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from '@temporalio/client';
-import { Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger, sdkLogger } from '../../src/runtime/logging';
 import { Client as PgClient, type Pool } from 'pg';
 import type { ActivityDeps } from '../../src/activities';
@@ -8,7 +8,7 @@ import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
-import { connectClient, connectWorker, type TemporalEndpoint } from '../../src/temporal/connection';
+import type { TemporalEndpoint } from '../../src/temporal/connection';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
@@ -81,7 +81,7 @@ export async function startTestWorker(
     });
     runtimeInstalled = true;
   }
-  const nativeConnection = await connectWorker(endpoint);
+  const nativeConnection = await NativeConnection.connect(endpoint);
   const workers = await createBotWorkers({
     connection: nativeConnection,
     namespace: 'default',
@@ -92,7 +92,7 @@ export async function startTestWorker(
     marketDataRequestsPerSecond: 50,
   });
   const running = runBotWorkers(workers);
-  const connection = await connectClient(endpoint);
+  const connection = await Connection.connect(endpoint);
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,
