@@ -6,10 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { readCycleHistory, runIdsOf } from './observe/histories';
 import { launchTopology, type Topology } from './topology/launcher';
 import { temporalCliPath } from './topology/temporalProcess';
+import { connectClient } from '../src/temporal/connection';
 
 const USAGE = `npm run record-histories [-- --out <dir>]
 
@@ -110,7 +111,7 @@ async function scenarios(t: Topology): Promise<void> {
 }
 
 async function record(t: Topology, outDir: string): Promise<number> {
-  const connection = await Connection.connect({ address: t.temporalAddress });
+  const connection = await connectClient({ address: t.temporalAddress });
   const client = new Client({ connection });
   let files = 0;
   // The CLI's JSON: the standard history file format (the UI's download, `historyFromJSON`), readable in review.

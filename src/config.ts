@@ -2,8 +2,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { bindingProblem } from './api/binding';
 import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
+import { loadTemporalAccess, type TemporalAccess } from './temporal/profile';
 
 // The only reader of process.env. Everything else receives an AppConfig.
+
+const HOST_PORT = /^[^\s:/]+:\d{1,5}$/;
 
 const optionalText = z
   .string()
@@ -43,16 +46,24 @@ const optionalCount = (min: number) =>
   );
 
 const hostPort = (example: string) =>
-  optionalText.pipe(
-    z
-      .string()
-      .regex(/^[^\s:/]+:\d{1,5}$/, `must be host:port, e.g. ${example}`)
-      .optional(),
-  );
+  optionalText.pipe(z.string().regex(HOST_PORT, `must be host:port, e.g. ${example}`).optional());
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  // Unset: the profile's namespace, else "default".
+  TEMPORAL_NAMESPACE: optionalText,
+  // A remote server (docs/remote-temporal.md): the standard variables of every Temporal SDK and the CLI.
+  TEMPORAL_CONFIG_FILE: optionalText,
+  TEMPORAL_PROFILE: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: optionalText.pipe(z.enum(['true', 'false', '1', '0']).optional()),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('ooda-bot'),
   TEMPORAL_CLI_PATH: optionalText,
   TEMPORAL_PORT: port(7233),
@@ -119,7 +130,8 @@ const envSchema = z.object({
 });
 
 export interface AppConfig {
-  temporal: {
+  /** Address, TLS, API key and gRPC headers: the TEMPORAL_* variables over a TOML profile (src/temporal/profile.ts). */
+  temporal: TemporalAccess & {
     /** Undefined: start an embedded dev server. */
     address?: string;
     namespace: string;
@@ -209,10 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const tooManyPollers = pollerProblems(e);
   if (tooManyPollers.length) throw new ConfigError(`invalid configuration:\n  ${tooManyPollers.join('\n  ')}`);
+  const access = temporalAccess(env);
   return {
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      ...access,
+      namespace: access.namespace ?? 'default',
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       cliPath: e.TEMPORAL_CLI_PATH,
       port: e.TEMPORAL_PORT,
@@ -280,6 +293,26 @@ function pollerProblems(e: z.infer<typeof envSchema>): string[] {
       ([pollName, polls, slotName, slots]) =>
         `${pollName}: ${polls} pollers for ${slots} ${slotName} slots; at most ${slots}`,
     );
+}
+
+/** The standard TEMPORAL_* variables (the set ones) and the home directories envconfig looks for its file in. */
+function temporalAccess(env: NodeJS.ProcessEnv): TemporalAccess {
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const standard = /^(TEMPORAL_|HOME$|XDG_CONFIG_HOME$|APPDATA$)/.test(name);
+    if (standard && value !== undefined && value.trim() !== '') vars[name] = value.trim();
+  }
+  let access: TemporalAccess;
+  try {
+    access = loadTemporalAccess(vars);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`);
+  }
+  if (access.address !== undefined && !HOST_PORT.test(access.address))
+    throw new ConfigError(
+      `invalid configuration:\n  Temporal address "${access.address}" (profile): must be host:port, e.g. 127.0.0.1:7233`,
+    );
+  return access;
 }
 
 function definedOnly<T extends object>(o: T): T {

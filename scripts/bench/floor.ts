@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { CycleHistoryStats } from '../observe/histories';
 import { createBots, cyclesCompleted, sleepUntil, stopBots } from './api';
 import type { FloorActivities } from './floorWorkflows';
@@ -12,6 +12,7 @@ import {
   summariseGaps,
   type Percentiles,
 } from './observe';
+import { connectWorker } from '../../src/temporal/connection';
 
 // The floor against the real cycle: no-op parents and children run by a worker inside this process, real
 // quicktest bots created through the API and run by the topology's workers, at the same cadence and count, at
@@ -33,7 +34,7 @@ export interface FloorWorker {
 }
 
 export async function startFloorWorker(address: string, taskQueue: string): Promise<FloorWorker> {
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectWorker({ address });
   const noop = () => Promise.resolve(null);
   const activities: FloorActivities = {
     perceiveMarket: noop,

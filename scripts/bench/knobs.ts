@@ -11,6 +11,7 @@ import {
   type RunMeter,
 } from './floor';
 import { cpuOver } from './fleets';
+import { connectClient } from '../../src/temporal/connection';
 
 // What the dev server's dynamic config does: the floor alone, at a 1 s cadence and back to back, on dev
 // servers that differ only in their dynamic config, one knob added at a time from none (the server's
@@ -76,7 +77,7 @@ async function withDevServer<T>(
   let connection: Connection | undefined;
   let worker: FloorWorker | undefined;
   try {
-    connection = await Connection.connect({ address: t.temporalAddress });
+    connection = await connectClient({ address: t.temporalAddress });
     worker = await startFloorWorker(t.temporalAddress, taskQueue);
     return await use(t, new Client({ connection }), worker);
   } finally {

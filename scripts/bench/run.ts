@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { launchTopology, type Topology } from '../topology/launcher';
 import { DEFAULT_DYNAMIC_CONFIG } from '../topology/temporalProcess';
 import { runAlphaVantagePoint } from './alphaVantage';
@@ -13,6 +13,7 @@ import { floorVsReal, startFloorWorker, type FloorWorker } from './floor';
 import { inProcessLoop } from './inProcess';
 import { compareDynamicConfig } from './knobs';
 import { renderTables, targetRows, type BenchFigures, type TargetRow } from './table';
+import { connectClient } from '../../src/temporal/connection';
 
 // `npm run bench`: every section on one topology (one Temporal dev server, one Postgres, the API, W workers),
 // one after the other, so that each figure is taken with nothing else running and ratios hold on a noisy
@@ -159,7 +160,7 @@ async function onTopology(
   on: (s: Section) => boolean,
   checkpoint: () => void,
 ): Promise<void> {
-  const connection = await Connection.connect({ address: topology.temporalAddress });
+  const connection = await connectClient({ address: topology.temporalAddress });
   const client = new Client({ connection });
   let worker: FloorWorker | undefined;
   // Bot ids carry a per-run tag, so a bench against a reused database never meets an old account.

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { type BotHistory, readBotHistory, readCycleHistory } from '../observe/histories';
 import { auditLedger } from '../observe/ledgerAudit';
 import { mapLimit } from '../soak/run';
@@ -22,6 +22,7 @@ import {
 import { botView, fellBackToSignal, sendUntilAccepted } from './operator';
 import { buildReport, type ChaosReport, printSummary, writeReport } from './report';
 import { buildSchedule, type ChaosSchedule } from './schedule';
+import { connectClient } from '../../src/temporal/connection';
 
 // One campaign: launch the topology, create the bots, let the schedule loose, wait out the quiet tail, stop the
 // bots so that histories and journal are final, read them, judge, report, tear down.
@@ -180,7 +181,7 @@ async function campaignOn(
   log('bots stopped and idle; reading the histories, the ledger and the journal');
 
   const ids = bots.map((b) => b.config.id);
-  const connection = await Connection.connect({ address: topology.temporalAddress });
+  const connection = await connectClient({ address: topology.temporalAddress });
   const client = new Client({ connection });
   let histories: BotHistory[];
   try {

@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectClient } from '../../src/temporal/connection';
 import { runIdsOf } from '../observe/histories';
 import { readTaskStarters, type TaskStarters } from '../observe/taskStarters';
 import type { SoakObservations } from '../soak/analysis';
@@ -110,7 +111,7 @@ async function readStarters(
   record: Pick<SoakObservations, 'bots'>,
   fromMs: number,
 ): Promise<TaskStarters[]> {
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await connectClient({ address: temporalAddress });
   const client = new Client({ connection });
   try {
     const runs = (

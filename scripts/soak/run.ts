@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { readBotHistory, readCycleHistory, type BotHistory, type CycleHistoryStats } from '../observe/histories';
 import { auditLedger } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
@@ -10,6 +10,7 @@ import { launchTopology, type ProcessSample, type Topology } from '../topology/l
 import type { SoakArgs } from './args';
 import { charts, criteria, facts, lagsMs, memorySlopes, type SoakObservations } from './analysis';
 import { fleet, fleetEnv, type FleetBot } from './fleet';
+import { connectClient } from '../../src/temporal/connection';
 
 // The soak: a fleet of live bots on the production topology for M minutes, watched every 10 s (process
 // samples) and every minute (a progress line), then judged from the workflow histories and the ledger.
@@ -135,7 +136,7 @@ export async function readFleetRecord(
   topology: Pick<Topology, 'temporalAddress' | 'databaseUrl'>,
   botIds: readonly string[],
 ): Promise<Pick<SoakObservations, 'bots' | 'children' | 'audit'>> {
-  const connection = await Connection.connect({ address: topology.temporalAddress });
+  const connection = await connectClient({ address: topology.temporalAddress });
   const client = new Client({ connection });
   let bots: BotHistory[];
   let children: CycleHistoryStats[];

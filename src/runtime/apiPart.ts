@@ -1,10 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { botsContext } from '../api/bots';
 import { startApiServer, type ApiServer } from '../api/server';
 import type { AppConfig } from '../config';
 import { postgresLedger } from '../ledger';
+import { connectClient, temporalEndpoint } from '../temporal/connection';
 import type { Part } from './shutdown';
 
 // The API's composition root (npm run api, and the API half of npm start): a Temporal client and the ledger,
@@ -16,7 +17,7 @@ export async function runApi(
   pool: Pool,
   logger?: Logger,
 ): Promise<Part & { api: ApiServer; client: Client }> {
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await connectClient(temporalEndpoint(config.temporal, temporalAddress));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApiServer(
     botsContext({

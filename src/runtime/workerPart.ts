@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
-import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { armCrashPoints } from '../chaos/crashPoints';
 import { ConfigError, type AppConfig } from '../config';
 import { postgresLedger } from '../ledger';
 import { MarketCache } from '../marketdata/cache';
+import { connectWorker, temporalEndpoint } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createBotWorkers, runBotWorkers } from '../worker';
 import { buildAlphaVantageClient } from './alphaVantageClient';
@@ -22,7 +22,7 @@ export async function runWorker(
 ): Promise<Part> {
   armCrashPoints(config.chaos.crashPoints);
   const workflowBundle = await prebuiltBundle(config.worker.workflowBundlePath);
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await connectWorker(temporalEndpoint(config.temporal, temporalAddress));
   const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);
   if (added.length)
     log(`worker: added search attributes ${added.join(', ')} to namespace "${config.temporal.namespace}"`);

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import type { ToolEnvironment } from '../config';
 import { findTemporalCli } from './cli';
+import { connectClient } from './connection';
 import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
@@ -74,7 +74,7 @@ function tuningArgs(flags: DevServerFlags): string[] {
 
 /** Ready once a client can connect and see the namespace. */
 export async function temporalAnswers(address: string, namespace = 'default'): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  const connection = await connectClient({ address }, 1000);
   try {
     await connection.workflowService.describeNamespace({ namespace });
     return true;

@@ -8,6 +8,7 @@ import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
+import type { TemporalEndpoint } from '../../src/temporal/connection';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
@@ -74,6 +75,8 @@ export interface TestTemporal {
 export async function startTestWorker(
   deps: ActivityDeps,
   taskQueue = `test-${randomBytes(4).toString('hex')}`,
+  /** The shared dev server unless given (tests/integration/remoteTemporal.test.ts: over mTLS). */
+  endpoint: TemporalEndpoint = { address: env('OODA_TEST_TEMPORAL_ADDRESS') },
 ): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     // Tests provoke failing activities on purpose and assert them; at WARN each attempt prints a stack trace.
@@ -83,8 +86,7 @@ export async function startTestWorker(
     });
     runtimeInstalled = true;
   }
-  const address = env('OODA_TEST_TEMPORAL_ADDRESS');
-  const nativeConnection = await NativeConnection.connect({ address });
+  const nativeConnection = await NativeConnection.connect(endpoint);
   const workers = await createBotWorkers({
     connection: nativeConnection,
     namespace: 'default',
@@ -95,7 +97,7 @@ export async function startTestWorker(
     marketDataRequestsPerSecond: 50,
   });
   const running = runBotWorkers(workers);
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(endpoint);
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,
