@@ -114,6 +114,8 @@ const envSchema = z.object({
   // The Temporal SDK's Prometheus metrics of this worker (task latencies, slots, polls, cache): host:port.
   WORKER_METRICS_ADDRESS: hostPort('127.0.0.1:9464'),
   WORKER_SHUTDOWN_GRACE_SECONDS: numberSetting(z.number().min(0).max(600), 20),
+  // The workflow thread's heap collected at (1 + p/100) x live (src/runtime/workflowHeap.ts); 0: V8's own choice.
+  WORKER_HEAP_GROWING_PERCENT: numberSetting(z.number().int().min(0).max(1000), 50),
   // A workflow bundle built ahead (the container image builds one); unset: the worker bundles at start.
   WORKFLOW_BUNDLE_PATH: optionalText,
   // Worker tuning (docs/performance.md "Worker settings"); unset means the SDK's default, which was measured best.
@@ -164,6 +166,8 @@ export interface AppConfig {
   };
   worker: {
     shutdownGraceMs: number;
+    /** V8 --heap-growing-percent for the worker process (src/runtime/workflowHeap.ts); 0: V8 decides. */
+    heapGrowingPercent: number;
     tuning: WorkerTuning;
     metricsAddress?: string;
     /** An absolute path to a prebuilt workflow bundle; undefined: bundle src/workflows at start. */
@@ -255,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     worker: {
       shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000),
+      heapGrowingPercent: e.WORKER_HEAP_GROWING_PERCENT,
       metricsAddress: e.WORKER_METRICS_ADDRESS,
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH && path.resolve(e.WORKFLOW_BUNDLE_PATH),
       tuning: definedOnly({
