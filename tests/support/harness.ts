@@ -9,6 +9,7 @@ import { createPool } from '../../src/db/pool';
 import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
+import { WorkflowCoverageCollector } from './workflowCoverage';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
 
@@ -80,6 +81,7 @@ export async function startTestWorker(
   }
   const address = env('OODA_TEST_TEMPORAL_ADDRESS');
   const nativeConnection = await NativeConnection.connect({ address });
+  const coverage = new WorkflowCoverageCollector();
   const workers = await createBotWorkers({
     connection: nativeConnection,
     namespace: 'default',
@@ -88,6 +90,7 @@ export async function startTestWorker(
     workflowBundle: { codePath: env('OODA_TEST_WORKFLOW_BUNDLE') },
     shutdownGraceMs: 5_000,
     marketDataRequestsPerSecond: 50,
+    adjustMainWorker: (options) => coverage.augmentWorkerOptionsWithBundle(options),
   });
   const running = runBotWorkers(workers);
   const connection = await Connection.connect({ address });
@@ -98,6 +101,7 @@ export async function startTestWorker(
     async close() {
       running.shutdown();
       await running.done;
+      coverage.keep();
       await nativeConnection.close();
       await connection.close();
     },
