@@ -10,6 +10,9 @@ import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
 import { WorkflowCoverageCollector } from './workflowCoverage';
+// Every module of the workflow bundle, loaded here too: with --coverage, the workflows' hits are counted on jest's
+// map of each (tests/support/coverageEnvironment.ts), the same map every test file reports.
+import '../../src/workflows';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
 
