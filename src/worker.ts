@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { WorkerTuning } from './config';
 import { marketDataQueue } from './workflows/activityOptions';
@@ -48,7 +48,11 @@ export interface BotWorkerOptions {
   marketDataRequestsPerSecond: number;
   /** Cache size and concurrency (src/config.ts); empty: the SDK's defaults. */
   tuning?: WorkerTuning;
+  /** Last say over the main worker's options: tests add the sinks of their instrumented bundle's coverage. */
+  adjustMainWorker?: (options: MainWorkerOptions) => WorkerOptions;
 }
+
+type MainWorkerOptions = WorkerOptions & Required<Pick<WorkerOptions, 'workflowBundle'>>;
 
 export interface BotWorkers {
   /** Workflows and every phase activity, on the bot task queue. */
@@ -61,7 +65,7 @@ export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorke
   const activities = createActivities(opts.deps);
   // The build id names the code, so a prebuilt bundle is read here too: the same code gets the same id.
   const bundle = opts.workflowBundle ? await readFile(opts.workflowBundle.codePath, 'utf8') : await bundleWorkflows();
-  const main = await Worker.create({
+  const mainOptions: MainWorkerOptions = {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
@@ -70,7 +74,8 @@ export async function createBotWorkers(opts: BotWorkerOptions): Promise<BotWorke
     activities,
     shutdownGraceTime: opts.shutdownGraceMs,
     ...opts.tuning,
-  });
+  };
+  const main = await Worker.create(opts.adjustMainWorker ? opts.adjustMainWorker(mainOptions) : mainOptions);
   const marketData = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

@@ -10,6 +10,10 @@ import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import type { TemporalEndpoint } from '../../src/temporal/connection';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
+import { WorkflowCoverageCollector } from './workflowCoverage';
+// Every module of the workflow bundle, loaded here too: with --coverage, the workflows' hits are counted on jest's
+// map of each (tests/support/coverageEnvironment.ts), the same map every test file reports.
+import '../../src/workflows';
 
 // Per test file: its own database (migrated), its own task queue, a real worker and a real client.
 
@@ -87,6 +91,7 @@ export async function startTestWorker(
     runtimeInstalled = true;
   }
   const nativeConnection = await NativeConnection.connect(endpoint);
+  const coverage = new WorkflowCoverageCollector();
   const workers = await createBotWorkers({
     connection: nativeConnection,
     namespace: 'default',
@@ -95,6 +100,7 @@ export async function startTestWorker(
     workflowBundle: { codePath: env('OODA_TEST_WORKFLOW_BUNDLE') },
     shutdownGraceMs: 5_000,
     marketDataRequestsPerSecond: 50,
+    adjustMainWorker: (options) => coverage.augmentWorkerOptionsWithBundle(options),
   });
   const running = runBotWorkers(workers);
   const connection = await Connection.connect(endpoint);
@@ -105,6 +111,7 @@ export async function startTestWorker(
     async close() {
       running.shutdown();
       await running.done;
+      coverage.keep();
       await nativeConnection.close();
       await connection.close();
     },

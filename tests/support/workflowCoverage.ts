@@ -1,0 +1,76 @@
+import { type BundleOptions, bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
+import { WorkflowCoverage } from '@temporalio/nyc-test-coverage';
+import type { CoverageSinks } from '@temporalio/nyc-test-coverage/lib/sinks';
+import type { CoverageMap, CoverageMapData } from 'istanbul-lib-coverage';
+
+// Coverage of the workflow code, which runs in the worker's sandbox where jest's instrumentation never reaches:
+// the SDK's WorkflowCoverage instruments the bundle, and its sink sends each activation's counters back here.
+
+/** Where a test file leaves its workflows' coverage for tests/support/coverageEnvironment.ts to fold in. */
+export const WORKFLOW_COVERAGE = '__oodaWorkflowCoverage__';
+
+/** A map as plain data: its toJSON() keeps FileCoverage objects, which jest copies field by field into nonsense. */
+export function coverageData(map: CoverageMap): CoverageMapData {
+  return Object.fromEntries(map.files().map((file) => [file, map.fileCoverageFor(file).data]));
+}
+
+/** What a test file's global holds when jest collects coverage: istanbul's counters, and the workflows'. */
+export interface CoverageGlobals {
+  __coverage__?: CoverageMapData;
+  [WORKFLOW_COVERAGE]?: CoverageMapData[];
+}
+const globals = globalThis as CoverageGlobals;
+
+/**
+ * The test run's workflow bundle, instrumented when jest collects coverage. The SDK instruments only where
+ * istanbul's global exists, that is inside a test file; globalSetup runs outside one, so it lends the global
+ * for the build.
+ */
+export async function bundleTestWorkflows(
+  options: BundleOptions & { workflowsPath: string },
+  collectCoverage: boolean,
+): Promise<string> {
+  if (!collectCoverage) return (await bundleWorkflowCode(options)).code;
+  const lent = !('__coverage__' in globals);
+  if (lent) globals.__coverage__ = {};
+  try {
+    return (await bundleWorkflowCode(new WorkflowCoverage().augmentBundleOptions(options))).code;
+  } finally {
+    if (lent) delete globals.__coverage__;
+  }
+}
+
+/**
+ * Collects what the SDK's interceptor sends: after each workflow activation, the bundle's whole coverage (maps and
+ * hit counts, ~370 KB). The SDK's own collector keeps every one of them until the workers stop, and merging them
+ * with istanbul (~25 ms each) saturates the test process once a few bots cycle every second, so that workflow
+ * tasks run late and timing tests fail. Every payload comes from the same bundle (globalSetup builds one per run),
+ * so its maps are the same and the counts add index by index. The counts are approximate (the SDK resets only
+ * statement counts between sends); whether a line ran, which is what coverage reports, is exact.
+ */
+export class WorkflowCoverageCollector extends WorkflowCoverage {
+  private readonly merged: CoverageMapData = {};
+
+  override get sinks(): InjectedSinks<CoverageSinks> {
+    return { coverage: { merge: { fn: (_info, data: CoverageMapData) => this.add(data), callDuringReplay: false } } };
+  }
+
+  private add(data: CoverageMapData): void {
+    for (const [file, coverage] of Object.entries(data)) {
+      const into = this.merged[file];
+      if (!into) {
+        this.merged[file] = coverage;
+        continue;
+      }
+      for (const [id, hits] of Object.entries(coverage.s)) into.s[id] += hits;
+      for (const [id, hits] of Object.entries(coverage.f)) into.f[id] += hits;
+      for (const [id, hits] of Object.entries(coverage.b)) into.b[id] = into.b[id].map((n, i) => n + hits[i]);
+    }
+  }
+
+  /** After the workers stopped: hands what they covered to the test environment (a no-op without coverage). */
+  keep(): void {
+    if (!('__coverage__' in globals) || Object.keys(this.merged).length === 0) return;
+    (globals[WORKFLOW_COVERAGE] ??= []).push(this.merged);
+  }
+}
