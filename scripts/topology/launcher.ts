@@ -35,9 +35,10 @@ import {
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
 
 // ONE launcher of the production topology, as separate OS processes: Temporal (the CLI's dev server, or the real
-// server on the same Postgres), a Postgres, the API and N workers (compiled entry points), with the Alpha Vantage stand-in inside this process. A soak test,
-// a benchmark and a chaos campaign share it: every pid is known and sampled, every log is a file under the run
-// directory, the chaos controls kill and restart each part, and stop() leaves no process and no port behind.
+// server on the same Postgres), a Postgres, the API and N workers (compiled entry points), with the Alpha Vantage
+// stand-in inside this process. A soak test, a benchmark and a chaos campaign share it: every pid is known and
+// sampled, every log is a file under the run directory, the chaos controls kill and restart each part, and stop()
+// leaves no process and no port behind.
 
 export type { ProcessInfo } from './parts';
 export type { ProcessSample } from './sampler';

@@ -31,9 +31,10 @@ const SCHEMAS = {
 
 async function sqlTool(binary: string, sql: SqlTarget, database: string, args: string[]): Promise<void> {
   const connect = ['--plugin', 'postgres12', '--endpoint', sql.host, '--port', String(sql.port), '--user', sql.user];
-  const password = sql.password ? ['--password', sql.password] : [];
   try {
-    await run(binary, [...connect, ...password, '--database', database, ...args]);
+    // The password through the tool's SQL_PASSWORD, out of `ps`; its only environment, so no inherited SQL_*
+    // variable (the tool reads SQL_HOST, SQL_PORT, ...) can change where it connects.
+    await run(binary, [...connect, '--database', database, ...args], { env: { SQL_PASSWORD: sql.password } });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     throw new Error(`temporal-sql-tool ${args[0]} on ${database} failed: ${e.stderr || e.stdout || e.message}`);
