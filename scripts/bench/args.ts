@@ -1,4 +1,5 @@
-import { parseDuration, parseFlags, UsageError } from '../soak/args';
+import { parseDuration, parseFlags, parseTemporalChoice, UsageError } from '../soak/args';
+import { type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
 
 // `npm run bench [-- --quick] [options]`: every option checked, every mistake named (the soak's style).
 
@@ -22,6 +23,7 @@ export interface BenchArgs {
   alphaVantage: { bots: number; intervalSeconds: number; windowSeconds: number };
   inProcessSeconds: number;
   skip: Section[];
+  temporal: TemporalChoice;
 }
 
 const FULL = {
@@ -55,8 +57,8 @@ const QUICK: typeof FULL = {
 
 export const BENCH_USAGE = `npm run bench -- [options]
 
-Measures OODA Bot on the production topology (a Temporal dev server, a Postgres, the API and W workers as
-separate processes, the Alpha Vantage stand-in in this process), everything on the same server in one run so
+Measures OODA Bot on the production topology (Temporal, a Postgres, the API and W workers as separate
+processes, the Alpha Vantage stand-in in this process), everything on the same server in one run so
 that ratios hold on a noisy machine. Prints a table with each target as PASS or MISS and writes bench.json.
 
   --quick                CI mode: floor ${QUICK.floorBots}x${QUICK.floorCycles} cycles, in-process loop, one fleet of ${QUICK.fleets[0]} bots
@@ -79,7 +81,9 @@ that ratios hold on a noisy machine. Prints a table with each target as PASS or 
   --inprocess <d>        time per strategy in the in-process loop (default ${FULL.inProcess}; quick ${QUICK.inProcess})
   --skip <list>          sections to leave out: ${SECTIONS.join(',')} (default none; quick knobs)
                          (knobs: the floor alone, 4 parents x 25 cycles at 1s and 1 x 30 back to back, on dev
-                         servers with no dynamic config, then each key of the launcher's default added in turn)
+                         servers with no dynamic config, then each key of the launcher's default added in turn;
+                         dev server only: with --temporal server, skip it)
+${temporalFlagUsage(25)}
   --help                 this text
 
 Durations: 5s, 2m, 500ms or plain seconds. Targets are printed as PASS or MISS and do not fail the command.
@@ -87,6 +91,7 @@ Exit code: 0 when the run completed, 1 when it broke (an exception, or no cycles
 
 Examples:
   npm run bench -- --quick
+  npm run bench -- --quick --temporal server
   npm run bench -- --fleets 10,50,100 --window 1m --warmup 30s --skip knobs --out reports/bench-small`;
 
 function count(value: string, flag: string, max: number): number {
@@ -146,6 +151,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     'av-window': { type: 'string' },
     inprocess: { type: 'string' },
     skip: { type: 'string' },
+    temporal: { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -156,6 +162,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     const v = str(k);
     return v === undefined ? fallback : parse(v);
   };
+  const temporal = parseTemporalChoice(str('temporal'));
+  const skip = or('skip', sections, d.skip);
+  if (temporal === 'server' && !skip.includes('knobs')) {
+    throw new UsageError('--temporal server: the knobs section compares dev servers; add --skip knobs');
+  }
   const out = str('out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out must name a directory');
   return {
@@ -178,6 +189,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
       windowSeconds: duration(str('av-window') ?? d.avWindow, '--av-window', 5),
     },
     inProcessSeconds: duration(str('inprocess') ?? d.inProcess, '--inprocess', 0.05),
-    skip: or('skip', sections, d.skip),
+    skip,
+    temporal,
   };
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { launchTopology, type Topology } from '../topology/launcher';
+import { SERVER_DYNAMIC_CONFIG } from '../topology/serverConfig';
+import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
 import { DEFAULT_DYNAMIC_CONFIG } from '../topology/temporalProcess';
 import { runAlphaVantagePoint } from './alphaVantage';
 import type { BenchArgs, Section } from './args';
@@ -32,6 +34,7 @@ export interface BenchReport extends BenchFigures {
   machine: ReturnType<typeof machine>;
   args: BenchArgs;
   topology?: {
+    temporal: BenchArgs['temporal'];
     workers: number;
     startupMs: number;
     dynamicConfig: Record<string, unknown>;
@@ -100,7 +103,7 @@ export async function runBench(args: BenchArgs): Promise<BenchOutcome> {
   const file = path.join(outDir, 'bench.json');
   // After each section, so that a run cut short (Ctrl-C, a crash) still leaves what it measured.
   const checkpoint = () => writeFileSync(file, `${JSON.stringify(report(), null, 2)}\n`);
-  log(`${args.quick ? 'quick' : 'full'} run; out: ${outDir}`);
+  log(`${args.quick ? 'quick' : 'full'} run on ${describeTemporal(args.temporal)}; out: ${outDir}`);
 
   let error: unknown;
   try {
@@ -114,13 +117,14 @@ export async function runBench(args: BenchArgs): Promise<BenchOutcome> {
       runDir: path.join(outDir, 'run'),
       workers: args.workers,
       env: TOPOLOGY_ENV,
-      temporal: { devServer: { ui: false } },
+      temporal: topologyTemporal(args.temporal),
       log: (line) => log(line),
     });
     topologyInfo = {
+      temporal: args.temporal,
       workers: args.workers,
       startupMs: topology.startupMs,
-      dynamicConfig: DEFAULT_DYNAMIC_CONFIG,
+      dynamicConfig: args.temporal === 'server' ? SERVER_DYNAMIC_CONFIG : DEFAULT_DYNAMIC_CONFIG,
       env: TOPOLOGY_ENV,
     };
     try {

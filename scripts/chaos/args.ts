@@ -1,4 +1,5 @@
-import { parseFlags, UsageError } from '../soak/args';
+import { parseFlags, parseTemporalChoice, UsageError } from '../soak/args';
+import { type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
 import { randomSeed } from './rng';
 import { MIN_MINUTES, TAIL_MS } from './schedule';
 
@@ -9,8 +10,8 @@ export { UsageError };
 
 export const CHAOS_USAGE = `npm run chaos -- [options]
 
-A seeded fault campaign on the production topology (a Temporal dev server, a Postgres, the API and W workers as
-separate processes, with the Alpha Vantage stand-in). Bots trade every 1-2 s while the schedule, built up front
+A seeded fault campaign on the production topology (Temporal, a Postgres, the API and W workers as separate
+processes, with the Alpha Vantage stand-in). Bots trade every 1-2 s while the schedule, built up front
 from the seed, SIGKILLs workers (at random moments and at the named crash points inside the execution and
 learning activities), kills and restarts the Temporal server, crashes, restarts and pauses Postgres, kills the
 API, makes Alpha Vantage hang and fail, and sends stop, start and create-bot requests through the API. Then the
@@ -24,6 +25,7 @@ invariants are checked from the ledger, the journal and the workflow histories, 
   --bots <n>      bots at the start, half quicktest-mode every 1 s, half live-mode every 2 s (default 4, 2 to 20);
                   the schedule creates more during the run
   --out <dir>     where report.json and the run's logs (run/) go (default reports/chaos-<UTC time>)
+${temporalFlagUsage(18)}
   --dry-run       print the schedule and exit, starting nothing
   --help          this text
 
@@ -31,7 +33,8 @@ Exit code: 0 when every invariant holds and every planned fault was injected; 1 
 reproduce is printed); 2 on a bad option.
 
 Example: npm run chaos -- --minutes 2 --seed 42
-         npm run chaos -- --minutes 25 --seed 7 --out docs/chaos/run-25min`;
+         npm run chaos -- --minutes 25 --seed 7 --out docs/chaos/run-25min
+         npm run chaos -- --minutes 3 --seed 42 --temporal server`;
 
 export interface ChaosArgs {
   minutes: number;
@@ -42,6 +45,7 @@ export interface ChaosArgs {
   bots: number;
   out?: string;
   dryRun: boolean;
+  temporal: TemporalChoice;
 }
 
 function number(
@@ -70,6 +74,7 @@ export function parseChaosArgs(argv: string[]): ChaosArgs | null {
     bots: { type: 'string' },
     out: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    temporal: { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -87,5 +92,6 @@ export function parseChaosArgs(argv: string[]): ChaosArgs | null {
     bots: number(str('bots'), '--bots', 4, { integer: true, min: 2, max: 20 }),
     ...(str('out') ? { out: str('out') } : {}),
     dryRun: values['dry-run'] === true,
+    temporal: parseTemporalChoice(str('temporal')),
   };
 }

@@ -8,6 +8,7 @@ import { mapLimit } from '../soak/run';
 import { sleep } from '../topology/ownedProcess';
 import { temporalCliPath } from '../topology/temporalProcess';
 import { launchTopology, type TeardownReport, type Topology } from '../topology/launcher';
+import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
 import type { ChaosArgs } from './args';
 import { FaultExecutor, type OperatorSignal } from './faults';
 import { chaosEnv, initialFleet } from './fleet';
@@ -44,14 +45,16 @@ export async function runChaos(args: ChaosArgs, schedule: ChaosSchedule = buildS
   const tokensDir = path.join(runDir, 'chaos-tokens');
   mkdirSync(tokensDir, { recursive: true });
   writeFileSync(path.join(outDir, 'schedule.json'), `${JSON.stringify(schedule, null, 2)}\n`);
-  log(`seed ${args.seed}${args.seedGiven ? '' : ' (drawn at random)'}; out: ${outDir}`);
+  log(
+    `seed ${args.seed}${args.seedGiven ? '' : ' (drawn at random)'}, ${describeTemporal(args.temporal)}; out: ${outDir}`,
+  );
 
   const topology = await launchTopology({
     runDir,
     workers: args.workers,
     env: chaosEnv(`execution.afterFill,learning.afterJournal,tokens=${tokensDir}`),
     fakeAlphaVantage: { priceWander: { periodSeconds: 120, amplitude: 0.03 } },
-    temporal: { devServer: { ui: false } },
+    temporal: topologyTemporal(args.temporal),
     log: (line) => log(`launcher: ${line.replace(/^\S+ /, '')}`),
   });
   let observed: { o: Observations; invariants: Invariant[]; campaignMs: number };

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
+import { isTemporalChoice, TEMPORAL_CHOICES, type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
 
 // `npm run soak -- --minutes M --bots N --interval 5s [--workers W] [--out DIR]`: every option checked, every
 // mistake named.
 
 export const SOAK_USAGE = `npm run soak -- [options]
 
-Runs a fleet of bots on the production topology (a Temporal dev server, a Postgres, the API and W workers as
-separate processes, with the Alpha Vantage stand-in), samples every process, then reads what happened from
+Runs a fleet of bots on the production topology (Temporal, a Postgres, the API and W workers as separate
+processes, with the Alpha Vantage stand-in), samples every process, then reads what happened from
 the workflow histories and the ledger, and writes report.json and report.html with a verdict.
 
   --minutes <m>     how long the fleet trades (default 3; a fraction is allowed: 0.5)
@@ -15,12 +16,14 @@ the workflow histories and the ledger, and writes report.json and report.html wi
   --workers <w>     worker processes (default 2, at most 16)
   --out <dir>       where report.json, report.html and the run's logs go (default reports/soak-<UTC time>)
   --warmup <m>      minutes left out of the memory slopes (default: the first 20 % of the run)
+${temporalFlagUsage(20)}
   --help            this text
 
 Exit code: 0 when the verdict passes (slopes need 20 minutes of data; shorter runs report them as n/a),
 1 when any criterion fails, 2 on a bad option.
 
-Example: npm run soak -- --minutes 30 --bots 20 --interval 5s --out docs/soak/30min`;
+Examples: npm run soak -- --minutes 30 --bots 20 --interval 5s --out docs/soak/30min
+          npm run soak -- --minutes 3 --bots 5 --temporal server`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -33,6 +36,7 @@ export interface SoakArgs {
   workers: number;
   out?: string;
   warmupMinutes?: number;
+  temporal: TemporalChoice;
 }
 
 function positive(
@@ -75,6 +79,15 @@ export function parseFlags(
   }
 }
 
+/** --temporal: dev (the default) or server. */
+export function parseTemporalChoice(value: string | undefined): TemporalChoice {
+  if (value === undefined) return 'dev';
+  if (!isTemporalChoice(value)) {
+    throw new UsageError(`--temporal must be one of ${TEMPORAL_CHOICES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** null for --help. */
 export function parseSoakArgs(argv: string[]): SoakArgs | null {
   const values = parseFlags(argv, {
@@ -84,6 +97,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: { type: 'string' },
     out: { type: 'string' },
     warmup: { type: 'string' },
+    temporal: { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -103,5 +117,6 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: positive(str('workers'), '--workers', 2, { integer: true, max: 16 }),
     ...(str('out') ? { out: str('out') } : {}),
     ...(warmup !== undefined ? { warmupMinutes: warmup } : {}),
+    temporal: parseTemporalChoice(str('temporal')),
   };
 }

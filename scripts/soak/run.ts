@@ -7,6 +7,7 @@ import { auditLedger } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
 import { renderHtmlReport, verdictOf } from '../report/html';
 import { launchTopology, type ProcessSample, type Topology } from '../topology/launcher';
+import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
 import type { SoakArgs } from './args';
 import { charts, criteria, facts, lagsMs, memorySlopes, type SoakObservations } from './analysis';
 import { fleet, fleetEnv, type FleetBot } from './fleet';
@@ -65,14 +66,15 @@ export async function runSoak(args: SoakArgs): Promise<SoakResult> {
   );
   mkdirSync(outDir, { recursive: true });
   log(
-    `${args.bots} bots every ${args.intervalSeconds}s for ${args.minutes} min on ${args.workers} workers; out: ${outDir}`,
+    `${args.bots} bots every ${args.intervalSeconds}s for ${args.minutes} min on ${args.workers} workers, ` +
+      `${describeTemporal(args.temporal)}; out: ${outDir}`,
   );
   const topology = await launchTopology({
     runDir: path.join(outDir, 'run'),
     workers: args.workers,
     env: fleetEnv(args.intervalSeconds),
     fakeAlphaVantage: { priceWander: { periodSeconds: 240, amplitude: 0.06 } },
-    temporal: { devServer: { ui: false } },
+    temporal: topologyTemporal(args.temporal),
     log: (line) => log(line),
   });
   try {

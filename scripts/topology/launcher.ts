@@ -11,7 +11,7 @@ import { buildDist, childEnv } from './nodeProcess';
 import { addWorker, killApi, killWorker, startApi, startWorker, stopWorker } from './nodeRoles';
 import { type Exit, startTimeOf } from './ownedProcess';
 import { Parts, type PartsConfig, type ProcessInfo } from './parts';
-import { freePorts } from './ports';
+import { freeLowPorts, freePorts } from './ports';
 import { postgresUrl } from './postgresProcess';
 import { type ProcessSample, sampleAll } from './sampler';
 import {
@@ -24,12 +24,21 @@ import {
 } from './serviceControls';
 import { installExitHooks, teardown, type TeardownReport } from './teardown';
 import { reachableRunDir } from '../../src/db/postgresBinaries';
+import { requireServerBinaries } from './serverBinaries';
+import {
+  DEFAULT_HISTORY_SHARDS,
+  INTERNAL_PORT_COUNT,
+  internalPorts,
+  SERVER_DYNAMIC_CONFIG,
+  sqlTarget,
+} from './serverConfig';
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
 
-// ONE launcher of the production topology, as separate OS processes: a Temporal dev server, a Postgres, the
-// API and N workers (compiled entry points), with the Alpha Vantage stand-in inside this process. A soak test,
-// a benchmark and a chaos campaign share it: every pid is known and sampled, every log is a file under the run
-// directory, the chaos controls kill and restart each part, and stop() leaves no process and no port behind.
+// ONE launcher of the production topology, as separate OS processes: Temporal (the CLI's dev server, or the real
+// server on the same Postgres), a Postgres, the API and N workers (compiled entry points), with the Alpha Vantage
+// stand-in inside this process. A soak test, a benchmark and a chaos campaign share it: every pid is known and
+// sampled, every log is a file under the run directory, the chaos controls kill and restart each part, and stop()
+// leaves no process and no port behind.
 
 export type { ProcessInfo } from './parts';
 export type { ProcessSample } from './sampler';
@@ -40,8 +49,14 @@ export type { PriceWander } from '../../tests/support/fakeAlphaVantage';
 export interface TopologyOptions {
   /** Default: a fresh directory under os.tmpdir() (the `postgres` user must be able to enter every parent). */
   runDir?: string;
-  /** Default: our own dev server. An address: the caller's server, never killed. */
-  temporal?: { address: string } | { devServer: { dynamicConfig?: DynamicConfig; ui?: boolean } };
+  /**
+   * Default: our own dev server. `server`: our own real Temporal server on the topology's Postgres (built once by
+   * `npm run temporal-server:build`). An address: the caller's server, never killed.
+   */
+  temporal?:
+    | { address: string }
+    | { devServer: { dynamicConfig?: DynamicConfig; ui?: boolean } }
+    | { server: { dynamicConfig?: DynamicConfig; historyShards?: number } };
   /** Default 'embedded': our own Postgres. A URL: the caller's database, never touched. */
   database?: { url: string } | 'embedded';
   /** Extra `-c` settings for our own Postgres, e.g. { max_connections: '300' } for many workers. */
@@ -113,8 +128,13 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const runDir = prepareRunDir(options.runDir);
   const temporalOption = options.temporal ?? { devServer: {} };
   const ownTemporal = 'devServer' in temporalOption ? temporalOption.devServer : undefined;
+  const ownServer = 'server' in temporalOption ? temporalOption.server : undefined;
+  // Before anything starts: a missing build is a message, not a half-started topology.
+  if (ownServer) requireServerBinaries();
   const database = options.database ?? 'embedded';
   const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort] = await freePorts(6);
+  // Below the kernel's ephemeral range, so distinct from the ones above (see freeLowPorts).
+  const serverPorts = ownServer ? await freeLowPorts(INTERNAL_PORT_COUNT) : [];
   const alphaVantage = await startFakeAlphaVantage(options.fakeAlphaVantage);
 
   const temporalAddress = 'address' in temporalOption ? temporalOption.address : `127.0.0.1:${temporalPort}`;
@@ -151,16 +171,27 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
             settings: options.postgresSettings,
           }
         : undefined,
-    temporal: ownTemporal && {
-      port: temporalPort,
-      uiPort: withUi ? uiPort : undefined,
-      httpPort,
-      metricsPort,
-      dbFile: path.join(runDir, 'temporal', 'dev.db'),
-      dynamicConfig: ownTemporal.dynamicConfig ?? DEFAULT_DYNAMIC_CONFIG,
-      logFile: path.join(runDir, 'logs', 'temporal.log'),
-      cwd: runDir,
-    },
+    temporal: ownServer
+      ? {
+          kind: 'server',
+          dir: path.join(runDir, 'temporal-server'),
+          ports: { grpc: temporalPort, http: httpPort, metrics: metricsPort, internal: internalPorts(serverPorts) },
+          sql: sqlTarget(databaseUrl),
+          historyShards: ownServer.historyShards ?? DEFAULT_HISTORY_SHARDS,
+          dynamicConfig: ownServer.dynamicConfig ?? SERVER_DYNAMIC_CONFIG,
+          logFile: path.join(runDir, 'logs', 'temporal.log'),
+        }
+      : ownTemporal && {
+          kind: 'dev',
+          port: temporalPort,
+          uiPort: withUi ? uiPort : undefined,
+          httpPort,
+          metricsPort,
+          dbFile: path.join(runDir, 'temporal', 'dev.db'),
+          dynamicConfig: ownTemporal.dynamicConfig ?? DEFAULT_DYNAMIC_CONFIG,
+          logFile: path.join(runDir, 'logs', 'temporal.log'),
+          cwd: runDir,
+        },
   };
   const parts = new Parts(config);
   parts.pids.set(config.guardian.pid, startTimeOf(config.guardian.pid));
@@ -168,7 +199,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     Number(new URL(alphaVantage.url).port),
     apiPort,
     ...(config.postgres ? [pgPort] : []),
-    ...(config.temporal ? [temporalPort, httpPort, metricsPort] : []),
+    ...(config.temporal ? [temporalPort, httpPort, metricsPort, ...serverPorts] : []),
     ...(withUi ? [uiPort] : []),
   ];
   for (const port of ownPorts) parts.ports.add(port);
@@ -200,11 +231,14 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     const settle = async (starts: Promise<unknown>[]) => {
       for (const s of await Promise.allSettled(starts)) if (s.status === 'rejected') throw s.reason;
     };
-    await settle([
-      options.build === false ? Promise.resolve() : buildOnce(parts),
-      config.postgres ? initOwnedPostgres(parts).then(() => startPostgres(parts)) : Promise.resolve(),
-      config.temporal ? startTemporal(parts) : waitForTemporal(temporalAddress),
-    ]);
+    const postgres = config.postgres ? initOwnedPostgres(parts).then(() => startPostgres(parts)) : Promise.resolve();
+    // The real server persists to that Postgres: it starts once Postgres accepts connections.
+    const temporal = !config.temporal
+      ? waitForTemporal(temporalAddress)
+      : config.temporal.kind === 'server'
+        ? postgres.then(() => startTemporal(parts))
+        : startTemporal(parts);
+    await settle([options.build === false ? Promise.resolve() : buildOnce(parts), postgres, temporal]);
     // All at once: migrations wait for each other (src/db/migrate.ts).
     await settle([startApi(parts), ...Array.from({ length: options.workers ?? 2 }, (_, i) => startWorker(parts, i))]);
   } catch (err) {

@@ -12,6 +12,7 @@ import {
 } from './ownedProcess';
 import { listeningPorts } from './ports';
 import { type PostgresSpec, postgresFamily, signalFamily } from './postgresProcess';
+import type { ServerSpec } from './serverConfig';
 import type { DevServerSpec } from './temporalProcess';
 
 // The running parts of one topology: which process holds each role, every pid and port ever used, the
@@ -29,7 +30,7 @@ export interface PartsConfig {
   runDir: string;
   /** Owned services: absent when the caller gave an address or a URL. */
   postgres?: PostgresSpec;
-  temporal?: DevServerSpec;
+  temporal?: TemporalSpec;
   apiUrl: string;
   apiPort: number;
   /** Environment of the API and the workers (API_HOST and API_PORT are added for the API). */
@@ -39,6 +40,9 @@ export interface PartsConfig {
   guardian: Guardian;
   log?: (line: string) => void;
 }
+
+/** The launcher's own Temporal: the CLI's dev server (SQLite), or the real server on Postgres. */
+export type TemporalSpec = ({ kind: 'dev' } & DevServerSpec) | ({ kind: 'server' } & ServerSpec);
 
 export type Identities = Map<number, string | undefined>;
 

@@ -3,14 +3,15 @@ import { connect, createServer } from 'node:net';
 
 // Ports on 127.0.0.1: a free one to hand to a process, and whether anything still accepts connections on one.
 
-export function freePort(): Promise<number> {
+/** Port 0: the kernel picks a free one (from the ephemeral range, 32768 and up on Linux). */
+export function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
   });
 }
@@ -19,6 +20,24 @@ export function freePort(): Promise<number> {
 export async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * Distinct free ports below 32768, drawn at random from 10000-32767: the Temporal server stores its services'
+ * membership ports in a SMALLINT column (cluster_membership.rpc_port), which refuses the kernel's ephemeral ones.
+ */
+export async function freeLowPorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let tries = 0; ports.size < count; tries++) {
+    if (tries > 1000) throw new Error(`no ${count} free ports between 10000 and 32767`);
+    const candidate = 10_000 + Math.floor(Math.random() * (32_768 - 10_000));
+    if (!ports.has(candidate))
+      await freePort(candidate).then(
+        (p) => ports.add(p),
+        () => undefined,
+      );
+  }
   return [...ports];
 }
 

@@ -1,11 +1,15 @@
 import type { Exit } from './ownedProcess';
 import { describeExit, ownedSpec, type Parts } from './parts';
 import { ensureDatabase, initPostgres, signalFamily, spawnPostmaster, waitForPostmaster } from './postgresProcess';
-import { spawnDevServer, temporalCliPath, waitForDevServer } from './temporalProcess';
+import { requireServerBinaries, SERVER_VERSION } from './serverBinaries';
+import type { ServerSpec } from './serverConfig';
+import { prepareServer, spawnServer, waitForServer } from './serverProcess';
+import { type DevServerSpec, spawnDevServer, temporalCliPath, waitForDevServer } from './temporalProcess';
 
-// Starting, crashing, pausing and restarting the services the launcher owns: Postgres and the Temporal dev
-// server. A restart reuses the same data directory, SQLite file and ports, so clients reconnect to the same
-// addresses and find their data. Services the caller gave are never touched.
+// Starting, crashing, pausing and restarting the services the launcher owns: Postgres and Temporal (the dev
+// server, or the real server on Postgres). A restart reuses the same data directory, SQLite file or databases,
+// and ports, so clients reconnect to the same addresses and find their data. Services the caller gave are never
+// touched.
 
 /** initdb, once per run dir. */
 export async function initOwnedPostgres(parts: Parts): Promise<void> {
@@ -67,10 +71,14 @@ export async function signalPostgres(parts: Parts, sig: 'SIGSTOP' | 'SIGCONT'): 
   );
 }
 
-/** Same SQLite file and ports as before, so bots and their histories survive a kill. */
+/** Same ports and the same data (SQLite file, or databases) as before, so bots and their histories survive a kill. */
 export async function startTemporal(parts: Parts): Promise<number> {
   const spec = ownedSpec(parts.config.temporal, 'Temporal');
   parts.assertStopped(parts.temporal, 'temporal');
+  return spec.kind === 'server' ? startServer(parts, spec) : startDevServer(parts, spec);
+}
+
+async function startDevServer(parts: Parts, spec: DevServerSpec): Promise<number> {
   const cliPath = await temporalCliPath();
   return parts.timed(
     'startTemporal',
@@ -92,6 +100,25 @@ export async function startTemporal(parts: Parts): Promise<number> {
       }
     },
     (pid) => `dev server pid ${pid} answers`,
+  );
+}
+
+async function startServer(parts: Parts, spec: ServerSpec): Promise<number> {
+  const binaries = requireServerBinaries();
+  await parts.timed(
+    'temporalSchema',
+    () => prepareServer(spec, binaries),
+    () => `config in ${spec.dir}, databases and schemas ready`,
+  );
+  return parts.timed(
+    'startTemporal',
+    async () => {
+      const server = (parts.temporal = parts.adopt(() => spawnServer(spec, binaries)));
+      await waitForServer(server, `127.0.0.1:${spec.ports.grpc}`);
+      parts.notePorts(server);
+      return server.pid;
+    },
+    (pid) => `Temporal server ${SERVER_VERSION} pid ${pid} answers (Postgres, ${spec.historyShards} history shards)`,
   );
 }
 

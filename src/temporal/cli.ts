@@ -13,7 +13,7 @@ export const LOCAL_CLI = path.join(PROJECT_ROOT, '.temporal', 'bin', 'temporal')
 /** Later tags carry a `replace` directive in go.mod and refuse `go install`. */
 export const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
@@ -57,22 +57,47 @@ export async function findTemporalCli(opts: {
 }
 
 /** `go install` of the CLI into the directory of `target`; exported for the abort test. */
-export async function buildCli(
+export function buildCli(
   log: (msg: string) => void,
   tools: ToolEnvironment,
   target = LOCAL_CLI,
   signal?: AbortSignal,
 ): Promise<void> {
+  return goInstall({
+    what: 'the temporal CLI',
+    modules: [CLI_MODULE],
+    gobin: path.dirname(target),
+    log,
+    tools,
+    signal,
+  });
+}
+
+export interface GoInstall {
+  /** What is built, for the progress lines ("the temporal CLI"). */
+  what: string;
+  /** `path@version` of each package; one `go install` builds them all, sharing the compiled dependencies. */
+  modules: string[];
+  gobin: string;
+  log: (msg: string) => void;
+  tools: ToolEnvironment;
+  /** Kills the `go` process group (a Ctrl-C during a first build). */
+  signal?: AbortSignal;
+}
+
+/** `go install` into `gobin`, printing progress every 30 s; the first build of a Temporal module takes minutes. */
+export async function goInstall(opts: GoInstall): Promise<void> {
+  const { what, log, signal } = opts;
   signal?.throwIfAborted();
-  mkdirSync(path.dirname(target), { recursive: true });
-  log(`building the temporal CLI: go install ${CLI_MODULE} (the first build takes a few minutes)...`);
+  mkdirSync(opts.gobin, { recursive: true });
+  log(`building ${what}: go install ${opts.modules.join(' ')} (the first build takes a few minutes)...`);
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  const ticker = setInterval(() => log(`  still building the temporal CLI (${seconds()}s)`), 30_000);
+  const ticker = setInterval(() => log(`  still building ${what} (${seconds()}s)`), 30_000);
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('go', ['install', CLI_MODULE], {
-        env: { ...tools.inherited, GOBIN: path.dirname(target) },
+      const child = spawn('go', ['install', ...opts.modules], {
+        env: { ...opts.tools.inherited, GOBIN: opts.gobin },
         stdio: ['ignore', 'inherit', 'inherit'],
         // Its own process group, so an abort stops the compilers `go` started too.
         detached: true,
@@ -85,10 +110,10 @@ export async function buildCli(
         }
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.on('error', reject);
+      child.on('error', (err) => reject(new Error(`building ${what} needs Go on PATH: ${err.message}`)));
       child.on('exit', (code) => {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted) reject(new Error('the temporal CLI build was stopped'));
+        if (signal?.aborted) reject(new Error(`${what} build was stopped`));
         else if (code === 0) resolve();
         else reject(new Error(`go install exited with ${code}`));
       });
@@ -96,5 +121,5 @@ export async function buildCli(
   } finally {
     clearInterval(ticker);
   }
-  log(`built ${target} in ${seconds()}s`);
+  log(`built ${what} into ${opts.gobin} in ${seconds()}s`);
 }

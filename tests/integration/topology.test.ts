@@ -3,6 +3,10 @@ import path from 'node:path';
 import { launchTopology, type Topology, type TeardownReport } from '../../scripts/topology/launcher';
 import { isAlive } from '../../scripts/topology/ownedProcess';
 import { acceptsConnections } from '../../scripts/topology/ports';
+import {
+  cyclesCompleted as botCyclesCompleted,
+  cyclesKeepCompleting as botCyclesKeepCompleting,
+} from '../support/botCycles';
 
 // The production topology as separate OS processes (own Temporal dev server, own Postgres, the API, two
 // workers), one bot cycling every second, and each chaos control once: after every blow the bot keeps cycling,
@@ -18,27 +22,8 @@ function up(): Topology {
   return topology;
 }
 
-async function cyclesCompleted(): Promise<number | undefined> {
-  const res = await fetch(`${up().apiUrl}/api/bots/t1`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-  if (!res?.ok) return undefined;
-  return ((await res.json()) as { cyclesCompleted: number }).cyclesCompleted;
-}
-
-/** Waits until the bot has completed `more` cycles beyond what it had when called; returns how long it took. */
-async function cyclesKeepCompleting(more = 2, timeoutMs = 180_000): Promise<number> {
-  const started = Date.now();
-  let from: number | undefined;
-  while ((from = await cyclesCompleted()) === undefined) {
-    if (Date.now() - started > timeoutMs) throw new Error('GET /api/bots/t1 never answered');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  for (;;) {
-    const now = await cyclesCompleted();
-    if (now !== undefined && now >= from + more) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`cycles stuck at ${now ?? '?'} (from ${from})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const cyclesCompleted = () => botCyclesCompleted(up().apiUrl, 't1');
+const cyclesKeepCompleting = (more = 2) => botCyclesKeepCompleting(up().apiUrl, 't1', more);
 
 async function time<T>(label: string, run: () => Promise<T>): Promise<T> {
   const started = Date.now();

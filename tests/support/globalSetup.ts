@@ -5,9 +5,11 @@ import path from 'node:path';
 import type { GlobalConfig } from 'jest';
 import { startServicesProcess } from '../../src/runtime/services';
 import { bundleTestWorkflows } from './workflowCoverage';
+import { startTestTemporalServer } from './testTemporalServer';
 
-// Once per integration run: a real Temporal dev server (in memory) and a real Postgres (TEST_DATABASE_URL, an
-// admin URL, when given; else an embedded one in a temp dir), and one workflow bundle every test worker reuses.
+// Once per integration run: a real Temporal dev server (in memory; with OODA_TEST_TEMPORAL=server the real
+// Temporal server on the run's Postgres) and a real Postgres (TEST_DATABASE_URL, an admin URL, when given; else an
+// embedded one in a temp dir), and one workflow bundle every test worker reuses.
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,6 +23,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A failed start stops what did start, then fails. */
+const stopAnd =
+  (services: { stop(): Promise<void> }) =>
+  async (err: unknown): Promise<never> => {
+    await services.stop();
+    throw err;
+  };
+
 declare global {
   var __OODA_SERVICES__: { stop(): Promise<void> } | undefined;
 }
@@ -30,11 +40,23 @@ export default async function globalSetup(globalConfig: GlobalConfig): Promise<v
   // As root, the embedded Postgres runs as the `postgres` user, which must be able to enter this dir.
   chmodSync(dir, 0o755);
   const adminUrl = process.env.TEST_DATABASE_URL;
+  const temporalChoice = process.env.OODA_TEST_TEMPORAL ?? 'dev';
+  if (temporalChoice !== 'dev' && temporalChoice !== 'server') {
+    throw new Error(`OODA_TEST_TEMPORAL must be dev or server, got ${JSON.stringify(temporalChoice)}`);
+  }
+  const onServer = temporalChoice === 'server';
   const services = await startServicesProcess({
-    temporal: { namespace: 'default', port: await freePort() },
+    temporal: onServer ? undefined : { namespace: 'default', port: await freePort() },
     postgres: adminUrl ? undefined : { dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' },
   });
-  globalThis.__OODA_SERVICES__ = services;
+  const databaseUrl = adminUrl ?? services.databaseUrl!;
+  const server = onServer ? await startTestTemporalServer(dir, databaseUrl).catch(stopAnd(services)) : undefined;
+  globalThis.__OODA_SERVICES__ = {
+    async stop() {
+      await server?.stop();
+      await services.stop();
+    },
+  };
   const bundle = await bundleTestWorkflows(
     {
       workflowsPath: require.resolve('../../src/workflows'),
@@ -51,8 +73,8 @@ export default async function globalSetup(globalConfig: GlobalConfig): Promise<v
   );
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle);
-  process.env.OODA_TEST_TEMPORAL_ADDRESS = services.temporalAddress;
-  process.env.OODA_TEST_ADMIN_DATABASE_URL = adminUrl ?? services.databaseUrl;
+  process.env.OODA_TEST_TEMPORAL_ADDRESS = server?.address ?? services.temporalAddress;
+  process.env.OODA_TEST_ADMIN_DATABASE_URL = databaseUrl;
   process.env.OODA_TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.OODA_TEST_DIR = dir;
 }
