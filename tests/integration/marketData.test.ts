@@ -24,7 +24,9 @@ let cachedWorker: TestTemporal;
 beforeAll(async () => {
   fake = await startFakeAlphaVantage();
   db = await createTestDatabase();
-  const alphaVantage = new AlphaVantageClient({ apiKey: API_KEY, baseUrl: fake.url, timeoutMs: 300 });
+  // 1 s: the herd case's 200 ms answers stay under it on a loaded machine (at 300 ms a niced CI run timed one out
+  // and its retry sent a second request); the hang case waits it out three times.
+  const alphaVantage = new AlphaVantageClient({ apiKey: API_KEY, baseUrl: fake.url, timeoutMs: 1000 });
   // TTL 0: every cycle asks the service, so each case sees its scripted answer.
   temporal = await startTestWorker({
     ...db.deps,
@@ -201,7 +203,7 @@ describe('live perception', () => {
   });
 
   it('cycles that find one symbol stale at once send one request per kind; the others are served what it stored', async () => {
-    // A slow service (under the client's 300 ms timeout) keeps the first requests in flight while the other
+    // A slow service (under the client's 1 s timeout) keeps the first requests in flight while the other
     // cycles ask for the same data.
     for (const fn of [PRICE, CANDLES, NEWS]) fake.respondWith(fn, { delayMs: 200 });
     const before = fake.requests.length;
