@@ -17,9 +17,10 @@ module.exports = {
   // `npm test` runs jest --coverage: src/ as a whole, workflow code included (tests/support/workflowCoverage.ts).
   collectCoverageFrom: [
     'src/**/*.ts',
-    // The entry points run only as child processes (tests/unit/commandLine.test.ts, tests/e2e), where jest cannot
-    // count: what they compose (src/runtime, src/config.ts) is counted where tests run it in-process.
-    '!src/{main,workerMain,apiMain}.ts',
+    // The entry points run only as child processes (tests/unit/commandLine.test.ts, healthcheck.test.ts,
+    // tests/e2e), where jest cannot count: what they compose (src/runtime, src/config.ts) is counted where tests
+    // run it in-process.
+    '!src/{main,workerMain,apiMain,healthcheckMain,workflowBundleMain}.ts',
     '!src/runtime/servicesProcess.ts',
   ],
   coverageReporters: ['text-summary', 'json-summary'],

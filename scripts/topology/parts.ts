@@ -54,6 +54,8 @@ export class Parts {
   /** Every process started and every Postgres child seen (pid -> start time): teardown proves none is left. */
   readonly pids: Identities = new Map();
   readonly ports = new Set<number>();
+  /** The real server's config and databases are set up: they outlive a kill, so a restart skips the setup. */
+  temporalPrepared = false;
   /** Processes stopped on purpose: any other exit is logged as unexpected. */
   private readonly expected = new Set<OwnedProcess>();
   private closed = false;

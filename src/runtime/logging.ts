@@ -8,7 +8,12 @@ import type { LogSettings } from '../config';
 // The Temporal SDK's own logs (worker state, activity and workflow logs) go through the same logger, and each
 // line about a bot's workflow carries botId (and cycle) taken from its workflow id.
 
-export function createLogger(name: string, settings: LogSettings): Logger {
+/** `output`: where JSON lines go (stdout unless a test reads them); pretty output always goes to stdout. */
+export function createLogger(
+  name: string,
+  settings: LogSettings,
+  output: pino.DestinationStream = pino.destination({ dest: 1, sync: true }), // sync: nothing lost at exit
+): Logger {
   const options = {
     name,
     level: settings.level,
@@ -20,7 +25,7 @@ export function createLogger(name: string, settings: LogSettings): Logger {
   const prettyOutput = settings.format === 'pretty' || (settings.format === 'auto' && process.stdout.isTTY);
   return prettyOutput
     ? pino(options, pretty({ colorize: true, translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l"Z"', sync: true }))
-    : pino(options, pino.destination({ dest: 1, sync: true })); // sync: nothing lost when the process exits
+    : pino(options, output);
 }
 
 /** A `(msg) => void` for code that only says what it does: info lines from this logger. */

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
@@ -97,10 +97,13 @@ test('a bot created through the API cycles, and its search attributes answer a v
   }
 });
 
-test('the server SIGKILLed and restarted on the same databases: cycles go on', async () => {
+test('the server SIGKILLed and restarted on the same databases, without setting them up again: cycles go on', async () => {
   await up().killTemporal();
   await up().startTemporal();
   await cyclesKeepCompleting(2);
+  const launcherLog = readFileSync(path.join(up().runDir, 'launcher.log'), 'utf8');
+  expect(launcherLog.match(/^\S+ startTemporal: /gm)).toHaveLength(2);
+  expect(launcherLog.match(/^\S+ temporalSchema: /gm)).toHaveLength(1);
   expect(
     up()
       .processes()
