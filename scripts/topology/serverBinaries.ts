@@ -1,4 +1,4 @@
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ToolEnvironment } from '../../src/config';
 import { goInstall, isExecutable, PROJECT_ROOT } from '../../src/temporal/cli';
@@ -54,7 +54,9 @@ export async function buildServerBinaries(opts: {
     opts.log(`Temporal server ${SERVER_VERSION} already built in ${dir}`);
     return found;
   }
-  const gobin = path.join(dir, '.go-install');
+  // A directory of this build's own: two builds at once (CI's build step beside a test that builds when missing)
+  // both succeed, each renaming complete binaries over the other's (rename is atomic).
+  const gobin = path.join(dir, `.go-install-${process.pid}`);
   await goInstall({
     what: `the Temporal server ${SERVER_VERSION} and its SQL tool`,
     modules: Object.values(BINARIES).map((b) => `${MODULE}/${b.pkg}@${SERVER_VERSION}`),
@@ -64,5 +66,6 @@ export async function buildServerBinaries(opts: {
     signal: opts.signal,
   });
   for (const b of Object.values(BINARIES)) renameSync(path.join(gobin, b.built), path.join(dir, b.file));
+  rmSync(gobin, { recursive: true, force: true });
   return requireServerBinaries(dir);
 }
