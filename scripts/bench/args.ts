@@ -1,5 +1,5 @@
-import { parseDuration, parseFlags, parseTemporalChoice, UsageError } from '../soak/args';
-import { type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
+import { parseDuration, parseFlags, parseTemporalFlags, TEMPORAL_FLAGS, UsageError } from '../soak/args';
+import { type TemporalArgs, temporalFlagUsage } from '../topology/temporalChoice';
 
 // `npm run bench [-- --quick] [options]`: every option checked, every mistake named (the soak's style).
 
@@ -8,7 +8,7 @@ export { UsageError } from '../soak/args';
 export const SECTIONS = ['inprocess', 'floor', 'knobs', 'alphavantage', 'fleets'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export interface BenchArgs {
+export interface BenchArgs extends TemporalArgs {
   quick: boolean;
   out?: string;
   workers: number;
@@ -23,7 +23,6 @@ export interface BenchArgs {
   alphaVantage: { bots: number; intervalSeconds: number; windowSeconds: number };
   inProcessSeconds: number;
   skip: Section[];
-  temporal: TemporalChoice;
 }
 
 const FULL = {
@@ -151,7 +150,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     'av-window': { type: 'string' },
     inprocess: { type: 'string' },
     skip: { type: 'string' },
-    temporal: { type: 'string' },
+    ...TEMPORAL_FLAGS,
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -162,7 +161,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     const v = str(k);
     return v === undefined ? fallback : parse(v);
   };
-  const temporal = parseTemporalChoice(str('temporal'));
+  const temporalArgs = parseTemporalFlags(values);
+  const { temporal } = temporalArgs;
   const skip = or('skip', sections, d.skip);
   if (temporal === 'server' && !skip.includes('knobs')) {
     throw new UsageError('--temporal server: the knobs section compares dev servers; add --skip knobs');
@@ -190,6 +190,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     },
     inProcessSeconds: duration(str('inprocess') ?? d.inProcess, '--inprocess', 0.05),
     skip,
-    temporal,
+    ...temporalArgs,
   };
 }

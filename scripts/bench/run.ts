@@ -103,7 +103,7 @@ export async function runBench(args: BenchArgs): Promise<BenchOutcome> {
   const file = path.join(outDir, 'bench.json');
   // After each section, so that a run cut short (Ctrl-C, a crash) still leaves what it measured.
   const checkpoint = () => writeFileSync(file, `${JSON.stringify(report(), null, 2)}\n`);
-  log(`${args.quick ? 'quick' : 'full'} run on ${describeTemporal(args.temporal)}; out: ${outDir}`);
+  log(`${args.quick ? 'quick' : 'full'} run on ${describeTemporal(args)}; out: ${outDir}`);
 
   let error: unknown;
   try {
@@ -117,7 +117,7 @@ export async function runBench(args: BenchArgs): Promise<BenchOutcome> {
       runDir: path.join(outDir, 'run'),
       workers: args.workers,
       env: TOPOLOGY_ENV,
-      temporal: topologyTemporal(args.temporal),
+      temporal: topologyTemporal(args),
       log: (line) => log(line),
     });
     topologyInfo = {

@@ -1,5 +1,5 @@
-import { parseFlags, parseTemporalChoice, UsageError } from '../soak/args';
-import { type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
+import { parseFlags, parseTemporalFlags, TEMPORAL_FLAGS, UsageError } from '../soak/args';
+import { type TemporalArgs, temporalFlagUsage } from '../topology/temporalChoice';
 import { randomSeed } from './rng';
 import { MIN_MINUTES, TAIL_MS } from './schedule';
 
@@ -36,7 +36,7 @@ Example: npm run chaos -- --minutes 2 --seed 42
          npm run chaos -- --minutes 25 --seed 7 --out docs/chaos/run-25min
          npm run chaos -- --minutes 3 --seed 42 --temporal server`;
 
-export interface ChaosArgs {
+export interface ChaosArgs extends TemporalArgs {
   minutes: number;
   seed: string;
   /** False when the seed was drawn at random (printed, so the run can be repeated). */
@@ -45,7 +45,6 @@ export interface ChaosArgs {
   bots: number;
   out?: string;
   dryRun: boolean;
-  temporal: TemporalChoice;
 }
 
 function number(
@@ -74,7 +73,7 @@ export function parseChaosArgs(argv: string[]): ChaosArgs | null {
     bots: { type: 'string' },
     out: { type: 'string' },
     'dry-run': { type: 'boolean' },
-    temporal: { type: 'string' },
+    ...TEMPORAL_FLAGS,
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -92,6 +91,6 @@ export function parseChaosArgs(argv: string[]): ChaosArgs | null {
     bots: number(str('bots'), '--bots', 4, { integer: true, min: 2, max: 20 }),
     ...(str('out') ? { out: str('out') } : {}),
     dryRun: values['dry-run'] === true,
-    temporal: parseTemporalChoice(str('temporal')),
+    ...parseTemporalFlags(values),
   };
 }

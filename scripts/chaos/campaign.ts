@@ -45,16 +45,14 @@ export async function runChaos(args: ChaosArgs, schedule: ChaosSchedule = buildS
   const tokensDir = path.join(runDir, 'chaos-tokens');
   mkdirSync(tokensDir, { recursive: true });
   writeFileSync(path.join(outDir, 'schedule.json'), `${JSON.stringify(schedule, null, 2)}\n`);
-  log(
-    `seed ${args.seed}${args.seedGiven ? '' : ' (drawn at random)'}, ${describeTemporal(args.temporal)}; out: ${outDir}`,
-  );
+  log(`seed ${args.seed}${args.seedGiven ? '' : ' (drawn at random)'}, ${describeTemporal(args)}; out: ${outDir}`);
 
   const topology = await launchTopology({
     runDir,
     workers: args.workers,
     env: chaosEnv(`execution.afterFill,learning.afterJournal,tokens=${tokensDir}`),
     fakeAlphaVantage: { priceWander: { periodSeconds: 120, amplitude: 0.03 } },
-    temporal: topologyTemporal(args.temporal),
+    temporal: topologyTemporal(args),
     log: (line) => log(`launcher: ${line.replace(/^\S+ /, '')}`),
   });
   let observed: { o: Observations; invariants: Invariant[]; campaignMs: number };

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { isTemporalChoice, TEMPORAL_CHOICES, type TemporalChoice, temporalFlagUsage } from '../topology/temporalChoice';
+import {
+  isTemporalChoice,
+  TEMPORAL_CHOICES,
+  type TemporalArgs,
+  type TemporalChoice,
+  temporalFlagUsage,
+} from '../topology/temporalChoice';
 
 // `npm run soak -- --minutes M --bots N --interval 5s [--workers W] [--out DIR]`: every option checked, every
 // mistake named.
@@ -29,14 +35,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface SoakArgs {
+export interface SoakArgs extends TemporalArgs {
   minutes: number;
   bots: number;
   intervalSeconds: number;
   workers: number;
   out?: string;
   warmupMinutes?: number;
-  temporal: TemporalChoice;
 }
 
 function positive(
@@ -79,8 +84,20 @@ export function parseFlags(
   }
 }
 
+/** The flags every campaign script takes to choose its Temporal: parse them with parseTemporalFlags. */
+export const TEMPORAL_FLAGS = { temporal: { type: 'string' }, 'history-shards': { type: 'string' } } as const;
+
+/** --temporal dev (the default) or server, and --history-shards (server only, 1 to 1024). */
+export function parseTemporalFlags(values: Record<string, string | boolean | undefined>): TemporalArgs {
+  const temporal = parseTemporalChoice(values.temporal as string | undefined);
+  const shards = values['history-shards'] as string | undefined;
+  if (shards === undefined) return { temporal };
+  if (temporal !== 'server') throw new UsageError('--history-shards applies to --temporal server only');
+  return { temporal, historyShards: positive(shards, '--history-shards', 0, { integer: true, max: 1024 }) };
+}
+
 /** --temporal: dev (the default) or server. */
-export function parseTemporalChoice(value: string | undefined): TemporalChoice {
+function parseTemporalChoice(value: string | undefined): TemporalChoice {
   if (value === undefined) return 'dev';
   if (!isTemporalChoice(value)) {
     throw new UsageError(`--temporal must be one of ${TEMPORAL_CHOICES.join(', ')}, got ${JSON.stringify(value)}`);
@@ -97,7 +114,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: { type: 'string' },
     out: { type: 'string' },
     warmup: { type: 'string' },
-    temporal: { type: 'string' },
+    ...TEMPORAL_FLAGS,
     help: { type: 'boolean' },
   });
   if (values.help) return null;
@@ -117,6 +134,6 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: positive(str('workers'), '--workers', 2, { integer: true, max: 16 }),
     ...(str('out') ? { out: str('out') } : {}),
     ...(warmup !== undefined ? { warmupMinutes: warmup } : {}),
-    temporal: parseTemporalChoice(str('temporal')),
+    ...parseTemporalFlags(values),
   };
 }

@@ -67,14 +67,14 @@ export async function runSoak(args: SoakArgs): Promise<SoakResult> {
   mkdirSync(outDir, { recursive: true });
   log(
     `${args.bots} bots every ${args.intervalSeconds}s for ${args.minutes} min on ${args.workers} workers, ` +
-      `${describeTemporal(args.temporal)}; out: ${outDir}`,
+      `${describeTemporal(args)}; out: ${outDir}`,
   );
   const topology = await launchTopology({
     runDir: path.join(outDir, 'run'),
     workers: args.workers,
     env: fleetEnv(args.intervalSeconds),
     fakeAlphaVantage: { priceWander: { periodSeconds: 240, amplitude: 0.06 } },
-    temporal: topologyTemporal(args.temporal),
+    temporal: topologyTemporal(args),
     log: (line) => log(line),
   });
   try {

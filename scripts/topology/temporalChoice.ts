@@ -1,4 +1,5 @@
 import type { TopologyOptions } from './launcher';
+import { DEFAULT_HISTORY_SHARDS } from './serverConfig';
 
 // `--temporal dev|server` of the soak, the chaos campaign and the bench: which Temporal the launcher runs.
 
@@ -9,21 +10,35 @@ export function isTemporalChoice(value: string): value is TemporalChoice {
   return (TEMPORAL_CHOICES as readonly string[]).includes(value);
 }
 
-/** The launcher's option for each choice; neither serves the web UI (nobody looks during a measured run). */
-export function topologyTemporal(choice: TemporalChoice): NonNullable<TopologyOptions['temporal']> {
-  return choice === 'server' ? { server: {} } : { devServer: { ui: false } };
+/** `--temporal` and `--history-shards`, as the campaign scripts' arguments carry them. */
+export interface TemporalArgs {
+  temporal: TemporalChoice;
+  /** The real server's shard count (server only); undefined: the launcher's default. */
+  historyShards?: number;
 }
 
-export function describeTemporal(choice: TemporalChoice): string {
-  return choice === 'server' ? 'the real Temporal server on the same Postgres' : 'a Temporal dev server';
+/** The launcher's option for each choice; neither serves the web UI (nobody looks during a measured run). */
+export function topologyTemporal(args: TemporalArgs): NonNullable<TopologyOptions['temporal']> {
+  if (args.temporal === 'dev') return { devServer: { ui: false } };
+  return { server: args.historyShards === undefined ? {} : { historyShards: args.historyShards } };
+}
+
+export function describeTemporal(args: TemporalArgs): string {
+  if (args.temporal === 'dev') return 'a Temporal dev server';
+  const shards = args.historyShards === undefined ? '' : ` (${args.historyShards} history shards)`;
+  return `the real Temporal server on the same Postgres${shards}`;
 }
 
 /** The help text of the flag, its description starting at `column`. */
 export function temporalFlagUsage(column: number): string {
   const indent = ' '.repeat(column);
+  // A flag as wide as the column puts its text on the next line.
+  const flagLine = (flag: string, text: string) =>
+    flag.length < column - 2 ? `  ${flag.padEnd(column - 2)}${text}` : `  ${flag}\n${indent}${text}`;
   return (
     `  ${'--temporal <t>'.padEnd(column - 2)}dev: the temporal CLI's dev server (SQLite, one history shard; default);\n` +
     `${indent}server: the real Temporal server on the topology's Postgres (build it once with\n` +
-    `${indent}npm run temporal-server:build)`
+    `${indent}npm run temporal-server:build)\n` +
+    flagLine('--history-shards <n>', `with --temporal server: its history shards (default ${DEFAULT_HISTORY_SHARDS})`)
   );
 }

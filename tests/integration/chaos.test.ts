@@ -116,6 +116,11 @@ describe('npm run chaos options', () => {
     expect(args).toMatchObject({ minutes: 2, workers: 2, bots: 4, seedGiven: false, dryRun: false });
     expect(args.seed).toMatch(/^\d+$/);
     expect(parseChaosArgs(['--seed', '42', '--minutes', '25'])).toMatchObject({ seed: '42', minutes: 25 });
+    expect(parseChaosArgs(['--temporal', 'server', '--history-shards', '1'])).toMatchObject({
+      temporal: 'server',
+      historyShards: 1,
+    });
+    expect(parseChaosArgs(['--temporal', 'server'])).not.toHaveProperty('historyShards');
   });
 
   test('--help answers null (print the usage)', () => {
@@ -129,6 +134,9 @@ describe('npm run chaos options', () => {
     [['--bots', 'x'], /--bots must be a whole number/],
     [['--seed', 'a b'], /--seed must be/],
     [['stray'], /stray/],
+    [['--history-shards', '1'], /--history-shards applies to --temporal server only/],
+    [['--temporal', 'server', '--history-shards', '0'], /--history-shards must be a positive whole number/],
+    [['--temporal', 'server', '--history-shards', '2048'], /--history-shards must be at most 1024/],
   ])('%j is a usage error naming the problem', (argv, message) => {
     expect(() => parseChaosArgs(argv)).toThrow(UsageError);
     expect(() => parseChaosArgs(argv)).toThrow(message);
