@@ -85,7 +85,8 @@ export interface Topology {
   /** How long launchTopology took, build included. */
   startupMs: number;
   processes(): ProcessInfo[];
-  sampleProcesses(): Promise<ProcessSample[]>;
+  /** `collectHeap`: the node processes report their heap after a full collection (the live heap). */
+  sampleProcesses(collectHeap?: boolean): Promise<ProcessSample[]>;
   killWorker(i: number, signal?: NodeJS.Signals): Promise<Exit>;
   /** Restarts slot i with a new pid; resolves with it once the worker polls its task queue. */
   startWorker(i: number): Promise<number>;
@@ -259,7 +260,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     alphaVantage,
     startupMs,
     processes: () => parts.processes(),
-    sampleProcesses: () => sampleAll(parts.all()),
+    sampleProcesses: (collectHeap = false) => sampleAll(parts.all(), collectHeap),
     killWorker: (i, sig) => killWorker(parts, i, sig),
     startWorker: (i) => startWorker(parts, i),
     addWorker: () => addWorker(parts),

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isStatsReport, type StatsReport } from '../../src/runtime/processStats';
+import { isStatsReport, type StatsReport, type StatsRequest } from '../../src/runtime/processStats';
 import { logSince, type OwnedProcess, type RoleName, spawnOwned, waitUntilReady } from './ownedProcess';
 
 // The app's own processes, the API and the workers: the compiled entry points under dist/, each with an IPC
@@ -75,8 +75,15 @@ export async function waitForApi(api: OwnedProcess, url: string, timeoutMs = 60_
   await waitUntilReady(api, `${url}/healthz to answer 200`, healthy, timeoutMs);
 }
 
-/** Heap figures over IPC; null when the child does not answer within `timeoutMs` (busy, stopped, or gone). */
-export function requestStats(p: OwnedProcess, timeoutMs = 2000): Promise<StatsReport | null> {
+/**
+ * Heap figures over IPC, after a full collection when `collect` (StatsRequest); null when the child does not
+ * answer within `timeoutMs` (busy, stopped, or gone).
+ */
+export function requestStats(
+  p: OwnedProcess,
+  opts: { collect?: boolean; timeoutMs?: number } = {},
+): Promise<StatsReport | null> {
+  const { collect = false, timeoutMs = 2000 } = opts;
   const { child } = p;
   if (p.exit || !child.connected) return Promise.resolve(null);
   return new Promise((resolve) => {
@@ -90,6 +97,7 @@ export function requestStats(p: OwnedProcess, timeoutMs = 2000): Promise<StatsRe
     };
     const timer = setTimeout(() => done(null), timeoutMs);
     child.on('message', onMessage);
-    child.send({ type: 'stats?' }, (err) => err && done(null));
+    const request: StatsRequest = { type: 'stats?', collect };
+    child.send(request, (err) => err && done(null));
   });
 }

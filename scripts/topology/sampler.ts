@@ -30,6 +30,8 @@ export interface ProcessSample {
   /** Node processes only; null when the IPC request timed out. */
   heapUsed?: number | null;
   heapTotal?: number | null;
+  /** True when heapUsed was read right after a full collection (sampleAll's `collectHeap`): the live heap. */
+  heapCollected?: boolean;
 }
 
 interface Usage {
@@ -63,25 +65,27 @@ async function anonymousBytes(pid: number): Promise<number | null> {
   }
 }
 
-export async function sampleProcess(p: OwnedProcess): Promise<ProcessSample | null> {
+export async function sampleProcess(p: OwnedProcess, collectHeap = false): Promise<ProcessSample | null> {
   if (p.exit || !isAlive(p.pid)) return null;
   const at = Date.now();
   const isNode = p.name === 'api' || p.name.startsWith('worker-');
   const [os, stats] = await Promise.all([
     usage(p.name === 'postgres' ? postgresFamily(p.pid) : [p.pid]),
-    isNode ? requestStats(p) : Promise.resolve(null),
+    isNode ? requestStats(p, { collect: collectHeap }) : Promise.resolve(null),
   ]);
   if (os.pids.length === 0) return null;
   const sample: ProcessSample = { name: p.name, pid: p.pid, at, ...os };
   if (isNode) {
     sample.heapUsed = stats?.heapUsed ?? null;
     sample.heapTotal = stats?.heapTotal ?? null;
+    if (stats?.collected) sample.heapCollected = true;
   }
   return sample;
 }
 
-export async function sampleAll(processes: OwnedProcess[]): Promise<ProcessSample[]> {
-  const samples = await Promise.all(processes.map(sampleProcess));
+/** `collectHeap`: the node processes collect garbage before they report their heap (a pause of tens of ms). */
+export async function sampleAll(processes: OwnedProcess[], collectHeap = false): Promise<ProcessSample[]> {
+  const samples = await Promise.all(processes.map((p) => sampleProcess(p, collectHeap)));
   return samples.filter((s): s is ProcessSample => s !== null);
 }
 

@@ -1,9 +1,17 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 // When a launcher (scripts/topology) spawns the worker or the API with an IPC channel, it asks for heap figures
 // that only the process itself can read, and the channel tells the child when its launcher is gone.
 
 /** What the launcher sends. */
 export interface StatsRequest {
   type: 'stats?';
+  /**
+   * Run a full garbage collection first, so that heapUsed is what is live: between collections V8's heap is a
+   * sawtooth whose crest and trough differ by a third or more, and a leak raises only the troughs.
+   */
+  collect?: boolean;
 }
 
 /** What the child answers, from process.memoryUsage(); bytes, `at` in ms since the epoch. */
@@ -14,6 +22,8 @@ export interface StatsReport {
   heapTotal: number;
   external: number;
   at: number;
+  /** True when a full collection ran just before these figures were read. */
+  collected: boolean;
 }
 
 export function isStatsRequest(message: unknown): message is StatsRequest {
@@ -22,6 +32,17 @@ export function isStatsRequest(message: unknown): message is StatsRequest {
 
 export function isStatsReport(message: unknown): message is StatsReport {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stats';
+}
+
+let gc: (() => void) | undefined;
+
+/** V8's full collection, without --expose-gc on the command line: the flag set now exposes it to new contexts. */
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
 
 /** By default a child whose launcher died stops exactly as on SIGTERM: through the handler onShutdown installed. */
@@ -35,8 +56,10 @@ export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): v
   if (!process.send) return;
   process.on('message', (message: unknown) => {
     if (!isStatsRequest(message) || !process.connected) return;
+    const collected = message.collect === true;
+    if (collected) collectGarbage();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now() };
+    const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now(), collected };
     // A callback, so a channel that closed meanwhile drops the answer instead of raising an 'error' event.
     process.send?.(report, undefined, {}, () => undefined);
   });

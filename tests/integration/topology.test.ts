@@ -80,7 +80,16 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
     expect(byName.get(name)?.rssBytes).toBeGreaterThan(0);
   }
   expect(byName.get('postgres')!.pids.length).toBeGreaterThan(1); // postmaster + its children
-  for (const name of ['worker-0', 'worker-1', 'api'] as const) expect(byName.get(name)?.heapUsed).toBeGreaterThan(0);
+  for (const name of ['worker-0', 'worker-1', 'api'] as const) {
+    expect(byName.get(name)?.heapUsed).toBeGreaterThan(0);
+    expect(byName.get(name)?.heapCollected).toBeUndefined();
+  }
+  // Asked to, the node processes collect garbage before they answer (the soak's heap criterion reads these).
+  const collected = new Map((await up().sampleProcesses(true)).map((s) => [s.name, s]));
+  for (const name of ['worker-0', 'worker-1', 'api'] as const) {
+    expect(collected.get(name)).toMatchObject({ heapCollected: true, heapUsed: expect.any(Number) });
+  }
+  expect(collected.get('temporal')?.heapCollected).toBeUndefined();
 });
 
 test('a SIGKILLed worker restarts in its slot with a new pid, and cycles go on', async () => {
