@@ -57,15 +57,18 @@ export async function buildServerBinaries(opts: {
   // A directory of this build's own: two builds at once (CI's build step beside a test that builds when missing)
   // both succeed, each renaming complete binaries over the other's (rename is atomic).
   const gobin = path.join(dir, `.go-install-${process.pid}`);
-  await goInstall({
-    what: `the Temporal server ${SERVER_VERSION} and its SQL tool`,
-    modules: Object.values(BINARIES).map((b) => `${MODULE}/${b.pkg}@${SERVER_VERSION}`),
-    gobin,
-    log: opts.log,
-    tools: opts.tools,
-    signal: opts.signal,
-  });
-  for (const b of Object.values(BINARIES)) renameSync(path.join(gobin, b.built), path.join(dir, b.file));
-  rmSync(gobin, { recursive: true, force: true });
+  try {
+    await goInstall({
+      what: `the Temporal server ${SERVER_VERSION} and its SQL tool`,
+      modules: Object.values(BINARIES).map((b) => `${MODULE}/${b.pkg}@${SERVER_VERSION}`),
+      gobin,
+      log: opts.log,
+      tools: opts.tools,
+      signal: opts.signal,
+    });
+    for (const b of Object.values(BINARIES)) renameSync(path.join(gobin, b.built), path.join(dir, b.file));
+  } finally {
+    rmSync(gobin, { recursive: true, force: true }); // a failed or aborted build leaves no directory behind
+  }
   return requireServerBinaries(dir);
 }

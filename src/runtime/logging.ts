@@ -9,11 +9,7 @@ import type { LogSettings } from '../config';
 // line about a bot's workflow carries botId (and cycle) taken from its workflow id.
 
 /** `output`: where JSON lines go (stdout unless a test reads them); pretty output always goes to stdout. */
-export function createLogger(
-  name: string,
-  settings: LogSettings,
-  output: pino.DestinationStream = pino.destination({ dest: 1, sync: true }), // sync: nothing lost at exit
-): Logger {
+export function createLogger(name: string, settings: LogSettings, output?: pino.DestinationStream): Logger {
   const options = {
     name,
     level: settings.level,
@@ -25,7 +21,7 @@ export function createLogger(
   const prettyOutput = settings.format === 'pretty' || (settings.format === 'auto' && process.stdout.isTTY);
   return prettyOutput
     ? pino(options, pretty({ colorize: true, translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l"Z"', sync: true }))
-    : pino(options, output);
+    : pino(options, output ?? pino.destination({ dest: 1, sync: true })); // sync: nothing lost at exit
 }
 
 /** A `(msg) => void` for code that only says what it does: info lines from this logger. */
