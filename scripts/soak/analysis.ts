@@ -38,6 +38,12 @@ export interface MemorySlope {
   /** Anonymous memory (sampler.ts): what a leak grows, without shared or file pages. */
   anon: number | null;
   heap: number | null;
+  /**
+   * The worker threads' committed heap (the workflow thread's in a worker; sampler.ts), read once a minute: not a
+   * criterion (nothing can collect that heap from outside, so it is crest or trough by chance), but it says
+   * whether RSS growth outside the main heap is V8's.
+   */
+  threadHeap: number | null;
 }
 
 /** Fewer collected heap points than this after warm-up (a short run): the slope uses every heap sample. */
@@ -63,8 +69,16 @@ export function memorySlopes(o: SoakObservations): MemorySlope[] {
       rss: mbPer10Min(slope(mine.map((s) => [s.at, s.rssBytes]))),
       anon: anonSlope(mine),
       heap: name === 'temporal' || name === 'postgres' ? null : mbPer10Min(slope(heap)),
+      threadHeap: threadHeapSlope(mine),
     };
   });
+}
+
+function threadHeapSlope(samples: ProcessSample[]): number | null {
+  const points = samples.flatMap((s) =>
+    typeof s.threadHeapTotal === 'number' ? [[s.at, s.threadHeapTotal] as [number, number]] : [],
+  );
+  return mbPer10Min(slope(points));
 }
 
 /** The anonymous-memory slope when at least 80 % of the samples have the figure (a pid can vanish mid-read). */
@@ -318,6 +332,18 @@ export function charts(o: SoakObservations): ChartSpec[] {
       yName: 'MB',
       xKind: 'time',
       series: memorySeries(o, nodeNames, (s) => s.heapUsed),
+    },
+    {
+      id: 'threadHeap',
+      title: 'Workflow thread heap per worker (committed, once a minute)',
+      kind: 'line',
+      yName: 'MB',
+      xKind: 'time',
+      series: memorySeries(
+        o,
+        nodeNames.filter((n) => n.startsWith('worker-')),
+        (s) => s.threadHeapTotal,
+      ),
     },
     {
       id: 'cycles',

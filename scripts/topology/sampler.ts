@@ -32,6 +32,9 @@ export interface ProcessSample {
   heapTotal?: number | null;
   /** True when heapUsed was read right after a full collection (sampleAll's `collectHeap`): the live heap. */
   heapCollected?: boolean;
+  /** The worker threads' heaps (the workflow thread's, in a worker), read with the collected samples only. */
+  threadHeapUsed?: number;
+  threadHeapTotal?: number;
 }
 
 interface Usage {
@@ -79,6 +82,10 @@ export async function sampleProcess(p: OwnedProcess, collectHeap = false): Promi
     sample.heapUsed = stats?.heapUsed ?? null;
     sample.heapTotal = stats?.heapTotal ?? null;
     if (stats?.collected) sample.heapCollected = true;
+    if (typeof stats?.threadHeapTotal === 'number') {
+      sample.threadHeapUsed = stats.threadHeapUsed;
+      sample.threadHeapTotal = stats.threadHeapTotal;
+    }
   }
   return sample;
 }

@@ -24,6 +24,13 @@ export interface StatsReport {
   at: number;
   /** True when a full collection ran just before these figures were read. */
   collected: boolean;
+  /**
+   * The worker threads' V8 heaps (the SDK runs workflow code in one), summed: used and committed bytes, as they
+   * stand (no collection: only the thread itself could run one). Read on `collect` requests only, from
+   * process.report, which pauses each thread for a moment; absent when the process has no worker thread.
+   */
+  threadHeapUsed?: number;
+  threadHeapTotal?: number;
 }
 
 export function isStatsRequest(message: unknown): message is StatsRequest {
@@ -45,6 +52,21 @@ function collectGarbage(): void {
   gc();
 }
 
+interface ReportedThread {
+  javascriptHeap?: { usedMemory?: number; totalMemory?: number };
+}
+
+/** The worker threads' heaps from a diagnostic report (Node includes one per live worker thread); null if none. */
+export function threadHeaps(): { used: number; total: number } | null {
+  const report = process.report?.getReport() as { workers?: ReportedThread[] } | undefined;
+  const heaps = (report?.workers ?? []).flatMap((w) => (w.javascriptHeap ? [w.javascriptHeap] : []));
+  if (heaps.length === 0) return null;
+  return {
+    used: heaps.reduce((sum, h) => sum + (h.usedMemory ?? 0), 0),
+    total: heaps.reduce((sum, h) => sum + (h.totalMemory ?? 0), 0),
+  };
+}
+
 /** By default a child whose launcher died stops exactly as on SIGTERM: through the handler onShutdown installed. */
 const raiseSigterm = () => void process.kill(process.pid, 'SIGTERM');
 
@@ -60,6 +82,8 @@ export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): v
     if (collected) collectGarbage();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now(), collected };
+    const threads = collected ? threadHeaps() : null;
+    if (threads) Object.assign(report, { threadHeapUsed: threads.used, threadHeapTotal: threads.total });
     // A callback, so a channel that closed meanwhile drops the answer instead of raising an 'error' event.
     process.send?.(report, undefined, {}, () => undefined);
   });

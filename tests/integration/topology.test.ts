@@ -90,6 +90,11 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
     expect(collected.get(name)).toMatchObject({ heapCollected: true, heapUsed: expect.any(Number) });
   }
   expect(collected.get('temporal')?.heapCollected).toBeUndefined();
+  // With them, a worker reports its workflow thread's heap, which its own heap figures leave out.
+  for (const name of ['worker-0', 'worker-1'] as const) {
+    expect(collected.get(name)?.threadHeapTotal).toBeGreaterThan(0);
+    expect(byName.get(name)?.threadHeapTotal).toBeUndefined();
+  }
 });
 
 test('a SIGKILLed worker restarts in its slot with a new pid, and cycles go on', async () => {

@@ -54,3 +54,15 @@ it('a run with too few collected points (under 10 after warm-up) uses every heap
   const sparse = worker(30, flat, { period: 6, collectEvery: 60 }); // 4 collected points in 30 minutes
   expect(heapSlope(sparse, 30)).toBeGreaterThan(2); // the sawtooth's phantom slope, as from every sample
 });
+
+it("reports the workflow thread's committed heap as its own slope, from the samples that carry it", () => {
+  const samples = worker(30, () => 80 * MB, { period: 6, collectEvery: 6 }).map((s) =>
+    s.heapCollected
+      ? { ...s, threadHeapUsed: 50 * MB, threadHeapTotal: 100 * MB + (s.at / (10 * MINUTE)) * 3 * MB }
+      : s,
+  );
+  const o = { startedAtMs: 0, stoppedAtMs: 30 * MINUTE, samples } as unknown as SoakObservations;
+  const [slopes] = memorySlopes(o);
+  expect(slopes.threadHeap).toBeCloseTo(3, 5);
+  expect(slopes.heap).toBeCloseTo(0, 5);
+});
