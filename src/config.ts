@@ -300,8 +300,12 @@ function pollerProblems(e: z.infer<typeof envSchema>): string[] {
     );
 }
 
-/** The standard TEMPORAL_* variables (the set ones) and the home directories envconfig looks for its file in. */
-function temporalAccess(env: NodeJS.ProcessEnv): TemporalAccess {
+/**
+ * Where Temporal is and how to reach it, from the standard TEMPORAL_* variables (the set ones) over the profile
+ * they select, and the home directories envconfig looks for its file in. Scripts that launch a topology against
+ * a remote server read it here too, as the worker and the API do.
+ */
+export function temporalAccess(env: NodeJS.ProcessEnv): TemporalAccess {
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     const standard = /^(TEMPORAL_|HOME$|XDG_CONFIG_HOME$|APPDATA$)/.test(name);

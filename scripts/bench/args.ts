@@ -82,7 +82,7 @@ that ratios hold on a noisy machine. Prints a table with each target as PASS or 
                          (knobs: the floor alone, 4 parents x 25 cycles at 1s and 1 x 30 back to back, on dev
                          servers with no dynamic config, then each key of the launcher's default added in turn;
                          dev server only: with --temporal server, skip it)
-${temporalFlagUsage(25)}
+${temporalFlagUsage(25, { remote: true })}
   --help                 this text
 
 Durations: 5s, 2m, 500ms or plain seconds. Targets are printed as PASS or MISS and do not fail the command.
@@ -164,8 +164,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
   const temporalArgs = parseTemporalFlags(values);
   const { temporal } = temporalArgs;
   const skip = or('skip', sections, d.skip);
-  if (temporal === 'server' && !skip.includes('knobs')) {
-    throw new UsageError('--temporal server: the knobs section compares dev servers; add --skip knobs');
+  if (temporal !== 'dev' && !skip.includes('knobs')) {
+    throw new UsageError(`--temporal ${temporal}: the knobs section compares dev servers; add --skip knobs`);
   }
   const out = str('out');
   if (out !== undefined && out.trim() === '') throw new UsageError('--out must name a directory');

@@ -13,6 +13,7 @@ import {
   type Percentiles,
 } from './observe';
 import { connectWorker } from '../../src/temporal/connection';
+import type { Topology } from '../topology/launcher';
 
 // The floor against the real cycle: no-op parents and children run by a worker inside this process, real
 // quicktest bots created through the API and run by the topology's workers, at the same cadence and count, at
@@ -33,8 +34,11 @@ export interface FloorWorker {
   stop(): Promise<void>;
 }
 
-export async function startFloorWorker(address: string, taskQueue: string): Promise<FloorWorker> {
-  const connection = await connectWorker({ address });
+export async function startFloorWorker(
+  temporal: Pick<Topology, 'temporalEndpoint' | 'namespace'>,
+  taskQueue: string,
+): Promise<FloorWorker> {
+  const connection = await connectWorker(temporal.temporalEndpoint);
   const noop = () => Promise.resolve(null);
   const activities: FloorActivities = {
     perceiveMarket: noop,
@@ -47,7 +51,7 @@ export async function startFloorWorker(address: string, taskQueue: string): Prom
   try {
     worker = await Worker.create({
       connection,
-      namespace: 'default',
+      namespace: temporal.namespace,
       taskQueue,
       workflowsPath: require.resolve('./floorWorkflows'),
       activities,

@@ -77,8 +77,8 @@ async function withDevServer<T>(
   let connection: Connection | undefined;
   let worker: FloorWorker | undefined;
   try {
-    connection = await connectClient({ address: t.temporalAddress });
-    worker = await startFloorWorker(t.temporalAddress, taskQueue);
+    connection = await connectClient(t.temporalEndpoint);
+    worker = await startFloorWorker(t, taskQueue);
     return await use(t, new Client({ connection }), worker);
   } finally {
     await worker?.stop();

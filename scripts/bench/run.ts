@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { launchTopology, type Topology } from '../topology/launcher';
 import { SERVER_DYNAMIC_CONFIG } from '../topology/serverConfig';
 import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
+import { topologyClient } from '../topology/temporalClient';
 import { DEFAULT_DYNAMIC_CONFIG } from '../topology/temporalProcess';
 import { runAlphaVantagePoint } from './alphaVantage';
 import type { BenchArgs, Section } from './args';
@@ -15,7 +15,6 @@ import { floorVsReal, startFloorWorker, type FloorWorker } from './floor';
 import { inProcessLoop } from './inProcess';
 import { compareDynamicConfig } from './knobs';
 import { renderTables, targetRows, type BenchFigures, type TargetRow } from './table';
-import { connectClient } from '../../src/temporal/connection';
 
 // `npm run bench`: every section on one topology (one Temporal dev server, one Postgres, the API, W workers),
 // one after the other, so that each figure is taken with nothing else running and ratios hold on a noisy
@@ -164,15 +163,16 @@ async function onTopology(
   on: (s: Section) => boolean,
   checkpoint: () => void,
 ): Promise<void> {
-  const connection = await connectClient({ address: topology.temporalAddress });
-  const client = new Client({ connection });
+  const { client, close } = await topologyClient(topology);
   let worker: FloorWorker | undefined;
-  // Bot ids carry a per-run tag, so a bench against a reused database never meets an old account.
+  // Bot ids carry a per-run tag, so a bench against a reused database never meets an old account. The floor's
+  // queue too: on a remote namespace no other run's floor worker takes its tasks.
   const tag = `b${Date.now().toString(36).slice(-5)}`;
+  const floorQueue = `${FLOOR_QUEUE}-${tag}`;
   try {
     if (on('floor') || on('knobs')) {
-      log(`floor worker: bundling scripts/bench/floorWorkflows.ts, task queue ${FLOOR_QUEUE}`);
-      worker = await startFloorWorker(topology.temporalAddress, FLOOR_QUEUE);
+      log(`floor worker: bundling scripts/bench/floorWorkflows.ts, task queue ${floorQueue}`);
+      worker = await startFloorWorker(topology, floorQueue);
     }
     if (on('knobs') && worker) {
       // At a 1 s cadence the parents' timers are shorter than a second: the timer queue's time shift shows.
@@ -246,6 +246,6 @@ async function onTopology(
     }
   } finally {
     await worker?.stop();
-    await connection.close();
+    await close();
   }
 }

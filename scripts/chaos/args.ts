@@ -25,7 +25,7 @@ invariants are checked from the ledger, the journal and the workflow histories, 
   --bots <n>      bots at the start, half quicktest-mode every 1 s, half live-mode every 2 s (default 4, 2 to 20);
                   the schedule creates more during the run
   --out <dir>     where report.json and the run's logs (run/) go (default reports/chaos-<UTC time>)
-${temporalFlagUsage(18)}
+${temporalFlagUsage(18, { remote: false })}
   --dry-run       print the schedule and exit, starting nothing
   --help          this text
 
@@ -91,6 +91,6 @@ export function parseChaosArgs(argv: string[]): ChaosArgs | null {
     bots: number(str('bots'), '--bots', 4, { integer: true, min: 2, max: 20 }),
     ...(str('out') ? { out: str('out') } : {}),
     dryRun: values['dry-run'] === true,
-    ...parseTemporalFlags(values),
+    ...parseTemporalFlags(values, { remote: false }),
   };
 }

@@ -1,5 +1,3 @@
-import { Client } from '@temporalio/client';
-import { connectClient } from '../../src/temporal/connection';
 import { runIdsOf } from '../observe/histories';
 import { readTaskStarters, type TaskStarters } from '../observe/taskStarters';
 import type { SoakObservations } from '../soak/analysis';
@@ -7,6 +5,7 @@ import { fleet, fleetEnv } from '../soak/fleet';
 import { api, mapLimit, readFleetRecord, settle } from '../soak/run';
 import { launchTopology, type Topology } from '../topology/launcher';
 import { sleep } from '../topology/ownedProcess';
+import { topologyClient } from '../topology/temporalClient';
 
 // The scale-out scenario (issue #13): three workers on one task queue serve a fleet of live bots; mid-run two of
 // them are SIGKILLed at once and the third carries the fleet alone. What happened is read afterwards from the
@@ -85,7 +84,7 @@ async function scaleOutOn(topology: Topology, options: ScaleOutOptions): Promise
   log('bots stopped; reading the workflow histories and the ledger');
   const botIds = bots.map((b) => b.id);
   const record = await readFleetRecord(topology, botIds);
-  const starters = await readStarters(topology.temporalAddress, record, startedAtMs);
+  const starters = await readStarters(topology, record, startedAtMs);
   return {
     options,
     runDir: topology.runDir,
@@ -107,12 +106,11 @@ async function scaleOutOn(topology: Topology, options: ScaleOutOptions): Promise
 }
 
 async function readStarters(
-  temporalAddress: string,
+  topology: Pick<Topology, 'temporalEndpoint' | 'namespace'>,
   record: Pick<SoakObservations, 'bots'>,
   fromMs: number,
 ): Promise<TaskStarters[]> {
-  const connection = await connectClient({ address: temporalAddress });
-  const client = new Client({ connection });
+  const { client, close } = await topologyClient(topology);
   try {
     const runs = (
       await mapLimit(record.bots, 4, async (b) =>
@@ -122,6 +120,6 @@ async function readStarters(
     const children = record.bots.flatMap((b) => b.cycles.map((c) => ({ workflowId: c.workflowId, runId: undefined })));
     return await mapLimit([...runs, ...children], 8, (h) => readTaskStarters(client, h.workflowId, fromMs, h.runId));
   } finally {
-    await connection.close();
+    await close();
   }
 }

@@ -22,14 +22,16 @@ the workflow histories and the ledger, and writes report.json and report.html wi
   --workers <w>     worker processes (default 2, at most 16)
   --out <dir>       where report.json, report.html and the run's logs go (default reports/soak-<UTC time>)
   --warmup <m>      minutes left out of the memory slopes (default: the first 20 % of the run)
-${temporalFlagUsage(20)}
+${temporalFlagUsage(20, { remote: true })}
   --help            this text
 
 Exit code: 0 when the verdict passes (slopes need 20 minutes of data; shorter runs report them as n/a),
 1 when any criterion fails, 2 on a bad option.
 
 Examples: npm run soak -- --minutes 30 --bots 20 --interval 5s --out docs/soak/30min
-          npm run soak -- --minutes 3 --bots 5 --temporal server`;
+          npm run soak -- --minutes 3 --bots 5 --temporal server
+          TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=... \\
+            npm run soak -- --minutes 10 --bots 10 --temporal remote`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -87,9 +89,20 @@ export function parseFlags(
 /** The flags every campaign script takes to choose its Temporal: parse them with parseTemporalFlags. */
 export const TEMPORAL_FLAGS = { temporal: { type: 'string' }, 'history-shards': { type: 'string' } } as const;
 
-/** --temporal dev (the default) or server, and --history-shards (server only, 1 to 1024). */
-export function parseTemporalFlags(values: Record<string, string | boolean | undefined>): TemporalArgs {
+/**
+ * --temporal dev (the default), server or remote, and --history-shards (server only, 1 to 1024). `remote: false`
+ * for a script that must own its server (the chaos campaign kills and restarts it).
+ */
+export function parseTemporalFlags(
+  values: Record<string, string | boolean | undefined>,
+  opts: { remote: boolean } = { remote: true },
+): TemporalArgs {
   const temporal = parseTemporalChoice(values.temporal as string | undefined);
+  if (temporal === 'remote' && !opts.remote) {
+    throw new UsageError(
+      '--temporal remote: this campaign kills and restarts Temporal, so it runs its own (dev or server)',
+    );
+  }
   const shards = values['history-shards'] as string | undefined;
   if (shards === undefined) return { temporal };
   if (temporal !== 'server') throw new UsageError('--history-shards applies to --temporal server only');

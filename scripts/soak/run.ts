@@ -1,17 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { readBotHistory, readCycleHistory, type BotHistory, type CycleHistoryStats } from '../observe/histories';
 import { auditLedger } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
 import { renderHtmlReport, verdictOf } from '../report/html';
 import { launchTopology, type ProcessSample, type Topology } from '../topology/launcher';
 import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
+import { topologyClient } from '../topology/temporalClient';
 import type { SoakArgs } from './args';
 import { charts, criteria, facts, lagsMs, memorySlopes, type SoakObservations } from './analysis';
 import { fleet, fleetEnv, type FleetBot } from './fleet';
-import { connectClient } from '../../src/temporal/connection';
 
 // The soak: a fleet of live bots on the production topology for M minutes, watched every 10 s (process
 // samples) and every minute (a progress line), then judged from the workflow histories and the ledger.
@@ -90,7 +89,9 @@ export async function runSoak(args: SoakArgs): Promise<SoakResult> {
 }
 
 async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promise<SoakResult> {
-  const bots = fleet(args.bots, args.intervalSeconds);
+  // On a remote server's namespace, which outlives the run, bot ids of the run's own: no earlier soak's bot there.
+  const prefix = args.temporal === 'remote' ? `soak${Date.now().toString(36).slice(-5)}-` : 'soak';
+  const bots = fleet(args.bots, args.intervalSeconds, prefix);
   for (const bot of bots) await api(topology.apiUrl, 'POST', '/api/bots', bot);
   const startedAtMs = Date.now();
   log(`created ${bots.length} bots (startup ${topology.startupMs} ms)`);
@@ -119,6 +120,11 @@ async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promi
     topology,
     bots.map((b) => b.id),
   );
+  if (args.temporal === 'remote') {
+    // Read; now their workflows close, so nothing of the run is left open on a server that outlives it.
+    for (const bot of bots) await api(topology.apiUrl, 'DELETE', `/api/bots/${bot.id}`);
+    log('bots archived on the remote server');
+  }
   const observations: SoakObservations = {
     startedAtMs,
     stoppedAtMs,
@@ -138,11 +144,10 @@ async function soakOn(topology: Topology, args: SoakArgs, outDir: string): Promi
 
 /** What the fleet did, from the workflow histories (every bot run, every closed cycle child) and the ledger. */
 export async function readFleetRecord(
-  topology: Pick<Topology, 'temporalAddress' | 'databaseUrl'>,
+  topology: Pick<Topology, 'temporalEndpoint' | 'namespace' | 'databaseUrl'>,
   botIds: readonly string[],
 ): Promise<Pick<SoakObservations, 'bots' | 'children' | 'audit'>> {
-  const connection = await connectClient({ address: topology.temporalAddress });
-  const client = new Client({ connection });
+  const { client, close } = await topologyClient(topology);
   let bots: BotHistory[];
   let children: CycleHistoryStats[];
   try {
@@ -150,7 +155,7 @@ export async function readFleetRecord(
     const ids = bots.flatMap((h) => h.cycles.filter((c) => c.outcome !== 'running').map((c) => c.workflowId));
     children = await mapLimit(ids, 8, (id) => readCycleHistory(client, id));
   } finally {
-    await connection.close();
+    await close();
   }
   const audit = await auditLedger(
     topology.databaseUrl,

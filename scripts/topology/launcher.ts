@@ -33,6 +33,8 @@ import {
   sqlTarget,
 } from './serverConfig';
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
+import { remoteTemporal, waitForRemote } from './remoteTemporal';
+import type { TemporalEndpoint } from '../../src/temporal/connection';
 
 // ONE launcher of the production topology, as separate OS processes: Temporal (the CLI's dev server, or the real
 // server on the same Postgres), a Postgres, the API and N workers (compiled entry points), with the Alpha Vantage
@@ -51,10 +53,13 @@ export interface TopologyOptions {
   runDir?: string;
   /**
    * Default: our own dev server. `server`: our own real Temporal server on the topology's Postgres (built once by
-   * `npm run temporal-server:build`). An address: the caller's server, never killed.
+   * `npm run temporal-server:build`). An address: the caller's server, never killed. `remote`: the caller's
+   * server as these variables name it (TEMPORAL_* and their profile: TLS, API key, namespace), never killed; the
+   * run gets a task queue of its own there (remoteTemporal.ts).
    */
   temporal?:
     | { address: string }
+    | { remote: { env: NodeJS.ProcessEnv } }
     | { devServer: { dynamicConfig?: DynamicConfig; ui?: boolean } }
     | { server: { dynamicConfig?: DynamicConfig; historyShards?: number } };
   /** Default 'embedded': our own Postgres. A URL: the caller's database, never touched. */
@@ -77,6 +82,9 @@ export interface TopologyOptions {
 export interface Topology {
   runDir: string;
   temporalAddress: string;
+  /** How a client reaches that Temporal (TLS, API key for a remote one), and the namespace the bots run in. */
+  temporalEndpoint: TemporalEndpoint;
+  namespace: string;
   temporalUiUrl?: string;
   databaseUrl: string;
   apiUrl: string;
@@ -130,6 +138,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const temporalOption = options.temporal ?? { devServer: {} };
   const ownTemporal = 'devServer' in temporalOption ? temporalOption.devServer : undefined;
   const ownServer = 'server' in temporalOption ? temporalOption.server : undefined;
+  const remote = 'remote' in temporalOption ? remoteTemporal(temporalOption.remote.env) : undefined;
   // Before anything starts: a missing build is a message, not a half-started topology.
   if (ownServer) requireServerBinaries();
   const database = options.database ?? 'embedded';
@@ -138,11 +147,16 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const serverPorts = ownServer ? await freeLowPorts(INTERNAL_PORT_COUNT) : [];
   const alphaVantage = await startFakeAlphaVantage(options.fakeAlphaVantage);
 
-  const temporalAddress = 'address' in temporalOption ? temporalOption.address : `127.0.0.1:${temporalPort}`;
+  const temporalAddress = remote
+    ? remote.endpoint.address
+    : 'address' in temporalOption
+      ? temporalOption.address
+      : `127.0.0.1:${temporalPort}`;
   const databaseUrl = database === 'embedded' ? postgresUrl(pgPort) : database.url;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const withUi = ownTemporal !== undefined && ownTemporal.ui !== false;
   const appEnv = childEnv({
+    ...remote?.variables,
     TEMPORAL_ADDRESS: temporalAddress,
     DATABASE_URL: databaseUrl,
     ALPHAVANTAGE_API_KEY: 'local',
@@ -234,11 +248,13 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     };
     const postgres = config.postgres ? initOwnedPostgres(parts).then(() => startPostgres(parts)) : Promise.resolve();
     // The real server persists to that Postgres: it starts once Postgres accepts connections.
-    const temporal = !config.temporal
-      ? waitForTemporal(temporalAddress)
-      : config.temporal.kind === 'server'
-        ? postgres.then(() => startTemporal(parts))
-        : startTemporal(parts);
+    const temporal = remote
+      ? waitForRemote(remote)
+      : !config.temporal
+        ? waitForTemporal(temporalAddress)
+        : config.temporal.kind === 'server'
+          ? postgres.then(() => startTemporal(parts))
+          : startTemporal(parts);
     await settle([options.build === false ? Promise.resolve() : buildOnce(parts), postgres, temporal]);
     // All at once: migrations wait for each other (src/db/migrate.ts).
     await settle([startApi(parts), ...Array.from({ length: options.workers ?? 2 }, (_, i) => startWorker(parts, i))]);
@@ -254,6 +270,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   return {
     runDir,
     temporalAddress,
+    temporalEndpoint: remote?.endpoint ?? { address: temporalAddress },
+    namespace: remote?.namespace ?? 'default',
     temporalUiUrl: withUi ? `http://127.0.0.1:${uiPort}` : undefined,
     databaseUrl,
     apiUrl,

@@ -55,6 +55,8 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--window', 'soon'])).toThrow(/--window/);
     expect(() => parseBenchArgs(['--stress', '100'])).toThrow(/--stress/);
     expect(() => parseBenchArgs(['--skip', 'everything'])).toThrow(/unknown section "everything"/);
+    expect(() => parseBenchArgs(['--temporal', 'remote'])).toThrow(/--temporal remote: the knobs section/);
+    expect(parseBenchArgs(['--quick', '--temporal', 'remote'])).toMatchObject({ temporal: 'remote' });
   });
 });
 

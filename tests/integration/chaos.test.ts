@@ -135,6 +135,8 @@ describe('npm run chaos options', () => {
     [['--seed', 'a b'], /--seed must be/],
     [['stray'], /stray/],
     [['--history-shards', '1'], /--history-shards applies to --temporal server only/],
+    [['--temporal', 'remote'], /--temporal remote: this campaign kills and restarts Temporal/],
+    [['--temporal', 'remote', '--history-shards', '4'], /--temporal remote: this campaign/],
     [['--temporal', 'server', '--history-shards', '0'], /--history-shards must be a positive whole number/],
     [['--temporal', 'server', '--history-shards', '2048'], /--history-shards must be at most 1024/],
   ])('%j is a usage error naming the problem', (argv, message) => {

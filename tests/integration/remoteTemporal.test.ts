@@ -7,6 +7,10 @@ import { connectClient, connectWorker, temporalEndpoint } from '../../src/tempor
 import { makeTestPki, type TestPki } from '../support/certificates';
 import { createTestDatabase, eventually, startTestWorker, type TestDatabase } from '../support/harness';
 import { startTlsProxy, type TlsProxy } from '../support/tlsProxy';
+import { fleet } from '../../scripts/soak/fleet';
+import { api, readFleetRecord, settle } from '../../scripts/soak/run';
+import { launchTopology } from '../../scripts/topology/launcher';
+import { topologyClient } from '../../scripts/topology/temporalClient';
 
 // Remote Temporal over mutual TLS: the real dev server behind a TLS proxy that demands a client certificate
 // signed by the test's CA. The settings go through loadConfig exactly as an operator gives them: the standard
@@ -100,6 +104,58 @@ it('given through a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), the s
   const variables = { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'tls-test' };
   expect(loadConfig(variables).temporal.address).toBe(proxy.address);
   await runsABotCycle(variables);
+});
+
+it('`--temporal remote`: the launched worker and API run on the server the variables name, the soak reads it', async () => {
+  const accepted = proxy.accepted.length;
+  const topology = await launchTopology({
+    workers: 1,
+    temporal: { remote: { env: tlsVariables() } },
+    env: { WORKER_SHUTDOWN_GRACE_SECONDS: '5' },
+    handleSignals: false,
+  });
+  let taskQueue: string | undefined;
+  try {
+    expect(topology.processes().map((p) => p.name)).not.toContain('temporal');
+    expect(topology.temporalEndpoint).toMatchObject({ address: proxy.address, tls: expect.any(Object) });
+    const [bot] = fleet(1, 1, `remote${randomBytes(3).toString('hex')}-`);
+    await api(topology.apiUrl, 'POST', '/api/bots', bot);
+    await eventually(
+      async () => {
+        const view = await api<{ cyclesCompleted?: number }>(topology.apiUrl, 'GET', `/api/bots/${bot.id}`);
+        return (view.cyclesCompleted ?? 0) >= 2 ? view : undefined;
+      },
+      60_000,
+      'two cycles on the remote server',
+    );
+    await api(topology.apiUrl, 'POST', `/api/bots/${bot.id}/stop`);
+    await settle(topology, [bot]);
+    // What the soak and the bench read after a run, through the same mTLS connection.
+    const record = await readFleetRecord(topology, [bot.id]);
+    const completed = record.bots[0].cycles.filter((c) => c.outcome === 'completed');
+    expect(completed.length).toBeGreaterThanOrEqual(2);
+    expect(record.audit).toMatchObject({ missingJournal: [], orphanJournal: [], accountMismatches: [] });
+    expect(record.audit.journalRows).toBe(completed.length);
+    const { client, close } = await topologyClient(topology);
+    try {
+      const handle = client.workflow.getHandle(`bot-${bot.id}`);
+      taskQueue = (await handle.describe()).taskQueue;
+      await handle.terminate('test over');
+    } finally {
+      await close();
+    }
+  } finally {
+    await topology.stop();
+  }
+  // A queue of the run's own: no other worker on that namespace takes its tasks.
+  expect(taskQueue).toMatch(/^ooda-run-[0-9a-f]{8}$/);
+  const seen = proxy.accepted.slice(accepted);
+  expect(seen.length).toBeGreaterThanOrEqual(3); // the worker, the API, the readers
+  expect(new Set(seen)).toEqual(new Set(['ooda-worker']));
+  // Never stopped: the server still answers after the topology is gone.
+  const connection = await connectClient(temporalEndpoint(loadConfig(tlsVariables()).temporal), 2_000);
+  await connection.workflowService.describeNamespace({ namespace: 'default' });
+  await connection.close();
 });
 
 describe('a connection the server must refuse fails with a clear error', () => {
