@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { launchTopology, type ProcessSample, type Topology } from '../topology/launcher';
+import { topologyClient, type TopologyClient } from '../topology/temporalClient';
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig } from '../topology/temporalProcess';
 import {
   floorAlone,
@@ -11,7 +12,6 @@ import {
   type RunMeter,
 } from './floor';
 import { cpuOver } from './fleets';
-import { connectClient } from '../../src/temporal/connection';
 
 // What the dev server's dynamic config does: the floor alone, at a 1 s cadence and back to back, on dev
 // servers that differ only in their dynamic config, one knob added at a time from none (the server's
@@ -74,15 +74,15 @@ async function withDevServer<T>(
     temporal: { devServer: { dynamicConfig, ui: false } },
     log: (line) => log(`[${path.basename(runDir)}] ${line}`),
   });
-  let connection: Connection | undefined;
+  let temporal: TopologyClient | undefined;
   let worker: FloorWorker | undefined;
   try {
-    connection = await connectClient(t.temporalEndpoint);
+    temporal = await topologyClient(t);
     worker = await startFloorWorker(t, taskQueue);
-    return await use(t, new Client({ connection }), worker);
+    return await use(t, temporal.client, worker);
   } finally {
     await worker?.stop();
-    await connection?.close();
+    await temporal?.close();
     await t.stop();
   }
 }

@@ -33,7 +33,7 @@ import {
   sqlTarget,
 } from './serverConfig';
 import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig, waitForTemporal } from './temporalProcess';
-import { remoteTemporal, waitForRemote } from './remoteTemporal';
+import { remoteTemporal } from './remoteTemporal';
 import type { TemporalEndpoint } from '../../src/temporal/connection';
 
 // ONE launcher of the production topology, as separate OS processes: Temporal (the CLI's dev server, or the real
@@ -152,6 +152,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     : 'address' in temporalOption
       ? temporalOption.address
       : `127.0.0.1:${temporalPort}`;
+  const temporalEndpoint: TemporalEndpoint = remote?.endpoint ?? { address: temporalAddress };
+  const namespace = remote?.namespace ?? 'default';
   const databaseUrl = database === 'embedded' ? postgresUrl(pgPort) : database.url;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const withUi = ownTemporal !== undefined && ownTemporal.ui !== false;
@@ -248,13 +250,11 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     };
     const postgres = config.postgres ? initOwnedPostgres(parts).then(() => startPostgres(parts)) : Promise.resolve();
     // The real server persists to that Postgres: it starts once Postgres accepts connections.
-    const temporal = remote
-      ? waitForRemote(remote)
-      : !config.temporal
-        ? waitForTemporal(temporalAddress)
-        : config.temporal.kind === 'server'
-          ? postgres.then(() => startTemporal(parts))
-          : startTemporal(parts);
+    const temporal = !config.temporal
+      ? waitForTemporal(temporalEndpoint, namespace)
+      : config.temporal.kind === 'server'
+        ? postgres.then(() => startTemporal(parts))
+        : startTemporal(parts);
     await settle([options.build === false ? Promise.resolve() : buildOnce(parts), postgres, temporal]);
     // All at once: migrations wait for each other (src/db/migrate.ts).
     await settle([startApi(parts), ...Array.from({ length: options.workers ?? 2 }, (_, i) => startWorker(parts, i))]);
@@ -270,8 +270,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   return {
     runDir,
     temporalAddress,
-    temporalEndpoint: remote?.endpoint ?? { address: temporalAddress },
-    namespace: remote?.namespace ?? 'default',
+    temporalEndpoint,
+    namespace,
     temporalUiUrl: withUi ? `http://127.0.0.1:${uiPort}` : undefined,
     databaseUrl,
     apiUrl,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { temporalAccess } from '../../src/config';
-import { connectClient, type TemporalEndpoint } from '../../src/temporal/connection';
+import type { TemporalEndpoint } from '../../src/temporal/connection';
 
 // `--temporal remote`: the topology's processes connect to a server the caller runs (a cluster, Temporal Cloud),
 // named as the worker and the API are told where Temporal is: the standard TEMPORAL_* variables over the profile
@@ -29,27 +29,4 @@ export function remoteTemporal(env: NodeJS.ProcessEnv): RemoteTemporal {
   variables.TEMPORAL_TASK_QUEUE = `ooda-run-${randomBytes(4).toString('hex')}`;
   const { namespace = 'default', address, apiKey, tls, metadata } = access;
   return { endpoint: { address, apiKey, tls, metadata }, namespace, variables };
-}
-
-/** The remote answers for its namespace within `timeoutMs`, or the error says where it tried and why it failed. */
-export async function waitForRemote(remote: RemoteTemporal, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const connection = await connectClient(remote.endpoint, 5000);
-      try {
-        await connection.workflowService.describeNamespace({ namespace: remote.namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `--temporal remote: namespace ${remote.namespace} at ${remote.endpoint.address}: ${(err as Error).message}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
 }

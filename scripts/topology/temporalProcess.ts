@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { toolEnvironment } from '../../src/config';
 import { findTemporalCli } from '../../src/temporal/cli';
+import type { TemporalEndpoint } from '../../src/temporal/connection';
 import {
   DEV_SERVER_DYNAMIC_CONFIG,
   devServerArgs,
@@ -70,11 +71,21 @@ export async function waitForDevServer(server: OwnedProcess, port: number, timeo
   await waitUntilReady(server, 'its gRPC port', () => temporalAnswers(`127.0.0.1:${port}`), timeoutMs);
 }
 
-/** A server the caller runs: only waited for, never started or stopped. */
-export async function waitForTemporal(address: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * A server the caller runs (an address, or a remote one with its TLS and API key): only waited for, never started
+ * or stopped. The error names why the last attempt failed (a refused certificate, an unknown namespace).
+ */
+export async function waitForTemporal(
+  endpoint: TemporalEndpoint,
+  namespace = 'default',
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await temporalAnswers(address).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Temporal at ${address} does not answer`);
+  let failure = 'no answer';
+  while (!(await temporalAnswers(endpoint, namespace).catch((err: Error) => ((failure = err.message), false)))) {
+    if (Date.now() > deadline) {
+      throw new Error(`Temporal at ${endpoint.address} (namespace ${namespace}) does not answer: ${failure}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ToolEnvironment } from '../config';
 import { findTemporalCli } from './cli';
-import { connectClient } from './connection';
+import { connectClient, type TemporalEndpoint } from './connection';
 import { searchAttributeArgs } from './searchAttributes';
 
 // An embedded Temporal dev server (the real server, from the `temporal` CLI, with its web UI) for machines
@@ -72,9 +72,9 @@ function tuningArgs(flags: DevServerFlags): string[] {
   return [...sqlite, ...dynamicConfigArgs(flags.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG), ...searchAttributeArgs()];
 }
 
-/** Ready once a client can connect and see the namespace. */
-export async function temporalAnswers(address: string, namespace = 'default'): Promise<boolean> {
-  const connection = await connectClient({ address }, 1000);
+/** Ready once a client can connect and see the namespace (at a plain address, or a remote one with its TLS). */
+export async function temporalAnswers(at: string | TemporalEndpoint, namespace = 'default'): Promise<boolean> {
+  const connection = await connectClient(typeof at === 'string' ? { address: at } : at, 1000);
   try {
     await connection.workflowService.describeNamespace({ namespace });
     return true;
