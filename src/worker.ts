@@ -35,12 +35,12 @@ const quietBundler = {
 
 /**
  * Modules the workflow sandbox evaluates once per worker instead of once per workflow: src/workflowLibraries.ts,
- * which imports zod, trading-signals and decimal.js. The SDK gives each workflow its own module cache
- * (reuseV8Context), so without this every cycle child ran the module code of zod (95 modules) and trading-signals
- * (176) again: CPU on every cycle, and module functions hot enough for V8's optimizing compiler, whose escape
- * analysis of zod's schemas.cjs took 9 s and ~400 MB of malloc'd memory about five minutes after each worker
- * started (heaptrack, --trace-opt: docs/soak/README.md). Preloaded modules are shared by every workflow and
- * frozen, so only libraries that keep no state of their own belong here.
+ * which imports zod and trading-signals. The SDK gives each workflow its own module cache (reuseV8Context), so
+ * without this every cycle child ran the module code of zod (95 modules) and trading-signals (176) again: CPU on
+ * every cycle (0.21 -> 0.12 CPU-seconds a cycle with it), and module functions hot enough for V8's optimizing
+ * compiler. About five minutes after each worker started, one such compile grew a 397 MB zone (heaptrack), and the
+ * longest compiles were zod's module functions (schemas.cjs 8.9 s, --trace-opt): docs/soak/README.md. What a
+ * preloaded library may keep is in src/workflowLibraries.ts.
  */
 export const SHARED_WORKFLOW_MODULES = [require.resolve('./workflowLibraries')];
 
