@@ -182,13 +182,16 @@ export async function archiveBot(
     }
     throw answer;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ARCHIVE_WAIT_MS)));
+  // A deadline, not a race against a timer: a race would leave the SDK's update poll looping in the background
+  // until the update completed or the connection closed (then it fails in a gRPC retry timer, after the request).
   try {
-    const status = await Promise.race([update.result(), waited]);
-    return { archived: status !== null, status };
-  } finally {
-    clearTimeout(timer);
+    const status = await temporal(ctx, () => update.result(), ARCHIVE_WAIT_MS);
+    return { archived: true, status };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+      return { archived: false, status: null };
+    }
+    throw err;
   }
 }
 

@@ -5,6 +5,7 @@ import { startApiServer, type ApiServer } from '../../src/api/server';
 import { postgresLedger } from '../../src/ledger';
 import { tradableBotConfig } from '../../src/trading/botConfigCheck';
 import { RISK_RULES } from '../../src/trading/risk';
+import { apiCaller } from '../support/apiCall';
 import {
   createTestDatabase,
   eventually,
@@ -39,14 +40,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function call(method: string, path: string, body?: unknown, raw?: string) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const call = apiCaller(() => api.url);
 
 describe('control API', () => {
   it('answers health', async () => {

@@ -1,7 +1,10 @@
+import { botsContext } from '../../src/api/bots';
+import { startApiServer, type ApiServer } from '../../src/api/server';
 import { resolveBotConfig } from '../../src/domain/botConfig';
 import { AlphaVantageClient } from '../../src/marketdata/alphavantage';
 import type { botWorkflow } from '../../src/workflows/bot';
 import { statusQuery } from '../../src/workflows/messages';
+import { apiCaller } from '../support/apiCall';
 import { startFakeAlphaVantage, type FakeAlphaVantage } from '../support/fakeAlphaVantage';
 import {
   createTestDatabase,
@@ -11,11 +14,14 @@ import {
   type TestTemporal,
 } from '../support/harness';
 
-// An operator may cancel a stuck cycle workflow from the UI or CLI: that fails the cycle, never the bot.
+// An operator acts on a cycle in flight: cancelling a stuck cycle workflow from the UI or CLI fails the cycle, never
+// the bot; archiving the bot through the API waits for the cycle, the request does not.
 
 let fake: FakeAlphaVantage;
 let db: TestDatabase;
 let temporal: TestTemporal;
+let api: ApiServer;
+const call = apiCaller(() => api.url);
 
 beforeAll(async () => {
   fake = await startFakeAlphaVantage();
@@ -26,8 +32,19 @@ beforeAll(async () => {
     alphaVantage: new AlphaVantageClient({ apiKey: 'K', baseUrl: fake.url, timeoutMs: 20_000 }),
     marketDataTtl: { priceSeconds: 0, candlesSeconds: 0, sentimentSeconds: 0 },
   });
+  api = await startApiServer(
+    botsContext({
+      client: temporal.client,
+      ledger: db.ledger,
+      taskQueue: temporal.taskQueue,
+      defaultMarketDataMode: 'live',
+    }),
+    '127.0.0.1',
+    0,
+  );
 });
 afterAll(async () => {
+  await api?.stop();
   await temporal?.close();
   await db?.drop();
   await fake?.close();
@@ -64,4 +81,30 @@ it('cancelling a cycle workflow records a failed cycle and the bot cycles on', a
   }, 60_000);
   expect(next.lastCycle?.dataSource).toBe('live');
   await bot.terminate('test done');
+});
+
+it('answers 202 to an archive that waits on a slow cycle, then archives the bot when that cycle completes', async () => {
+  // The first price quote takes 9 s, longer than the API waits for an archive (4 s).
+  fake.queue('CURRENCY_EXCHANGE_RATE', { delayMs: 9_000 });
+  const seen = fake.requests.length;
+  expect((await call('POST', '/api/bots', { id: 'slowpoke', symbol: 'BTC/USD', intervalSeconds: 60 })).status).toBe(
+    201,
+  );
+  await eventually(() =>
+    Promise.resolve(fake.requests.slice(seen).some((r) => r.function === 'CURRENCY_EXCHANGE_RATE') || undefined),
+  );
+
+  const asked = Date.now();
+  const answer = await call('DELETE', '/api/bots/slowpoke');
+  expect(answer).toMatchObject({ status: 202, body: { id: 'slowpoke', archived: false, status: null } });
+  expect(Date.now() - asked).toBeLessThan(9_000);
+  // The API gave up on the update's outcome: it no longer polls for it (a poll left behind outlives the request).
+  expect(temporal.callsInFlight().filter((m) => m.endsWith('/PollWorkflowExecutionUpdate'))).toEqual([]);
+
+  const handle = temporal.client.workflow.getHandle('bot-slowpoke');
+  await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), 30_000);
+  // The cycle in flight was not cut short: it completed and is on record, and the bot is archived.
+  const bot = (await call('GET', '/api/bots/slowpoke')).body;
+  expect(bot).toMatchObject({ archived: true, running: false, cyclesCompleted: 1 });
+  expect(await call('DELETE', '/api/bots/slowpoke')).toMatchObject({ status: 200, body: { archived: true } });
 });

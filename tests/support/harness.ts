@@ -10,6 +10,7 @@ import { type Ledger, postgresLedger } from '../../src/ledger';
 import { MarketCache } from '../../src/marketdata/cache';
 import type { TemporalEndpoint } from '../../src/temporal/connection';
 import { createBotWorkers, runBotWorkers } from '../../src/worker';
+import { CallsInFlight } from './callsInFlight';
 import { WorkflowCoverageCollector } from './workflowCoverage';
 // Every module of the workflow bundle, loaded here too: with --coverage, the workflows' hits are counted on jest's
 // map of each (tests/support/coverageEnvironment.ts), the same map every test file reports.
@@ -73,6 +74,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export interface TestTemporal {
   client: Client;
   taskQueue: string;
+  /** The client's gRPC calls in flight now (tests/support/callsInFlight.ts). */
+  callsInFlight(): string[];
   close(): Promise<void>;
 }
 
@@ -103,17 +106,23 @@ export async function startTestWorker(
     adjustMainWorker: (options) => coverage.augmentWorkerOptionsWithBundle(options),
   });
   const running = runBotWorkers(workers);
-  const connection = await Connection.connect(endpoint);
+  const inFlight = new CallsInFlight();
+  const connection = await Connection.connect({ ...endpoint, interceptors: inFlight.interceptors });
   const client = new Client({ connection, namespace: 'default' });
   return {
     client,
     taskQueue,
+    callsInFlight: () => inFlight.methods(),
     async close() {
       running.shutdown();
       await running.done;
       coverage.keep();
       await nativeConnection.close();
-      await connection.close();
+      try {
+        await inFlight.settled(10_000);
+      } finally {
+        await connection.close();
+      }
     },
   };
 }
