@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { WORKER_ALLOCATORS, type WorkerAllocator } from '../topology/allocator';
 import {
   isTemporalChoice,
   TEMPORAL_CHOICES,
@@ -22,6 +23,7 @@ the workflow histories and the ledger, and writes report.json and report.html wi
   --workers <w>     worker processes (default 2, at most 16)
   --out <dir>       where report.json, report.html and the run's logs go (default reports/soak-<UTC time>)
   --warmup <m>      minutes left out of the memory slopes (default: the first 20 % of the run)
+  --allocator <a>   the workers' malloc: jemalloc (the default when installed) or system (glibc's)
 ${temporalFlagUsage(20, { remote: true })}
   --help            this text
 
@@ -44,6 +46,7 @@ export interface SoakArgs extends TemporalArgs {
   workers: number;
   out?: string;
   warmupMinutes?: number;
+  allocator?: WorkerAllocator;
 }
 
 function positive(
@@ -127,6 +130,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: { type: 'string' },
     out: { type: 'string' },
     warmup: { type: 'string' },
+    allocator: { type: 'string' },
     ...TEMPORAL_FLAGS,
     help: { type: 'boolean' },
   });
@@ -140,6 +144,12 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     throw new UsageError(`--warmup (${warmup} min) must be shorter than --minutes (${minutes})`);
   }
   if (str('out') !== undefined && str('out')!.trim() === '') throw new UsageError('--out must name a directory');
+  const allocator = str('allocator');
+  if (allocator !== undefined && !WORKER_ALLOCATORS.includes(allocator as WorkerAllocator)) {
+    throw new UsageError(
+      `--allocator must be one of ${WORKER_ALLOCATORS.join(', ')}, got ${JSON.stringify(allocator)}`,
+    );
+  }
   return {
     minutes,
     bots: positive(str('bots'), '--bots', 5, { integer: true, max: 500 }),
@@ -147,6 +157,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: positive(str('workers'), '--workers', 2, { integer: true, max: 16 }),
     ...(str('out') ? { out: str('out') } : {}),
     ...(warmup !== undefined ? { warmupMinutes: warmup } : {}),
+    ...(allocator !== undefined ? { allocator: allocator as WorkerAllocator } : {}),
     ...parseTemporalFlags(values),
   };
 }

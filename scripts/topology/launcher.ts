@@ -7,6 +7,7 @@ import {
   startFakeAlphaVantage,
 } from '../../tests/support/fakeAlphaVantage';
 import { startGuardian } from './guardian';
+import { type AllocatorChoice, chooseWorkerAllocator, type WorkerAllocator } from './allocator';
 import { buildDist, childEnv } from './nodeProcess';
 import { addWorker, killApi, killWorker, startApi, startWorker, stopWorker } from './nodeRoles';
 import { type Exit, startTimeOf } from './ownedProcess';
@@ -70,6 +71,8 @@ export interface TopologyOptions {
   workers?: number;
   /** On top of what the launcher sets, for the API and the workers (TTLs, task queue, shutdown grace...). */
   env?: Record<string, string>;
+  /** The workers' malloc (allocator.ts). Default: jemalloc when installed, else the system's. */
+  workerAllocator?: WorkerAllocator;
   fakeAlphaVantage?: FakeAlphaVantageOptions;
   /** Default true: compile dist/ first. False when the caller already did. */
   build?: boolean;
@@ -92,6 +95,8 @@ export interface Topology {
   alphaVantage: FakeAlphaVantage;
   /** How long launchTopology took, build included. */
   startupMs: number;
+  /** The workers' malloc, and why (allocator.ts). */
+  workerAllocator: AllocatorChoice;
   processes(): ProcessInfo[];
   /** `collectHeap`: the node processes report their heap after a full collection (the live heap). */
   sampleProcesses(collectHeap?: boolean): Promise<ProcessSample[]>;
@@ -165,6 +170,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     ALPHAVANTAGE_BASE_URL: alphaVantage.url,
     ...options.env,
   });
+  const allocator = chooseWorkerAllocator(options.workerAllocator, appEnv);
   const graceSeconds = Number(appEnv.WORKER_SHUTDOWN_GRACE_SECONDS ?? 20);
   // As root Postgres runs as the postgres user: its directories move out of a run dir that user cannot enter.
   const pgHome = database === 'embedded' ? reachableRunDir(runDir) : runDir;
@@ -174,6 +180,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     apiUrl,
     apiPort,
     appEnv,
+    workerEnv: { ...appEnv, ...allocator.env },
     // The worker's own grace for running activities, plus time to close its connections.
     workerGraceMs: (Number.isFinite(graceSeconds) ? graceSeconds : 20) * 1000 + 10_000,
     log: options.log,
@@ -221,6 +228,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   ];
   for (const port of ownPorts) parts.ports.add(port);
   parts.log(`launching in ${runDir} (temporal ${temporalAddress}, postgres ${databaseUrl}, api ${apiUrl})`);
+  parts.log(`workers' malloc: ${allocator.description}`);
 
   let stopping: Promise<TeardownReport> | undefined;
   // A Postgres moved out of the run dir (see pgHome) is removed with the run: nothing is left in the temp dir.
@@ -277,6 +285,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     apiUrl,
     alphaVantage,
     startupMs,
+    workerAllocator: allocator,
     processes: () => parts.processes(),
     sampleProcesses: (collectHeap = false) => sampleAll(parts.all(), collectHeap),
     killWorker: (i, sig) => killWorker(parts, i, sig),

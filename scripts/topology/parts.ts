@@ -35,6 +35,8 @@ export interface PartsConfig {
   apiPort: number;
   /** Environment of the API and the workers (API_HOST and API_PORT are added for the API). */
   appEnv: NodeJS.ProcessEnv;
+  /** The workers': appEnv and their allocator (allocator.ts). */
+  workerEnv: NodeJS.ProcessEnv;
   workerGraceMs: number;
   /** Stops Temporal and Postgres if the launching process dies without stop(). */
   guardian: Guardian;

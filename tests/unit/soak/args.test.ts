@@ -19,6 +19,7 @@ it('takes every option', () => {
   });
   expect(parseSoakArgs(['--temporal', 'server', '--history-shards', '2'])).toMatchObject({ historyShards: 2 });
   expect(parseSoakArgs(['--temporal', 'remote'])).toMatchObject({ temporal: 'remote' });
+  expect(parseSoakArgs(['--allocator', 'system'])).toMatchObject({ allocator: 'system' });
   expect(parseSoakArgs(['--help'])).toBeNull();
 });
 
@@ -30,6 +31,7 @@ it('--help names every option it parses', () => {
     '--workers',
     '--out',
     '--warmup',
+    '--allocator',
     '--temporal',
     '--history-shards',
   ]) {
@@ -47,6 +49,7 @@ it.each([
   [['--interval', '500ms'], /--interval must be at least 1s/],
   [['--warmup', '3'], /--warmup \(3 min\) must be shorter than --minutes \(3\)/],
   [['--out', ' '], /--out must name a directory/],
+  [['--allocator', 'tcmalloc'], /--allocator must be one of jemalloc, system, got "tcmalloc"/],
   [['--temporal', 'cloud'], /--temporal must be one of dev, server, remote/],
   [['--temporal', 'remote', '--history-shards', '4'], /--history-shards applies to --temporal server only/],
   [['stray'], /stray/],
