@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 
-// The workers' malloc. Under glibc's allocator a worker's RSS crept for the whole of a 30-minute soak (+5 to +12
-// MB per 10 minutes, docs/soak/README.md) while both V8 heaps stayed flat: native memory that glibc keeps in its
-// arenas once V8's compiler zones and the SDK's core have freed it. jemalloc hands such pages back to the system
-// within seconds; under it the same soak's workers sat 80 MB lower and their RSS slopes fell to +2.2 and +0.8.
-// The allocator is chosen when a process starts (LD_PRELOAD), so it is the launcher's choice, not the worker's.
+// The workers' malloc. jemalloc hands the native memory a worker frees (V8's compiler zones, the SDK's core) back to
+// the system within seconds, where glibc's allocator keeps it in its arenas. Measured on the same machine and
+// commit, 30 minutes of 20 bots at 5 s (docs/soak/README.md, "jemalloc on the workers"): each worker 65-70 MB lower
+// after minute 6 (335-346 MB against 405-415 MB), at the same CPU and cycle timing. It did not change how fast
+// they creep (+0.8 to +3.0 MB per 10 minutes under either). The allocator is chosen when a process starts
+// (LD_PRELOAD), so it is the launcher's choice, not the worker's.
 
 export type WorkerAllocator = 'jemalloc' | 'system';
 export const WORKER_ALLOCATORS: readonly WorkerAllocator[] = ['jemalloc', 'system'];
