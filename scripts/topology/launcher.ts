@@ -146,6 +146,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const remote = 'remote' in temporalOption ? remoteTemporal(temporalOption.remote.env) : undefined;
   // Before anything starts: a missing build is a message, not a half-started topology.
   if (ownServer) requireServerBinaries();
+  const allocator = chooseWorkerAllocator(options.workerAllocator, { ...process.env, ...options.env });
   const database = options.database ?? 'embedded';
   const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort] = await freePorts(6);
   // Below the kernel's ephemeral range, so distinct from the ones above (see freeLowPorts).
@@ -170,7 +171,6 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     ALPHAVANTAGE_BASE_URL: alphaVantage.url,
     ...options.env,
   });
-  const allocator = chooseWorkerAllocator(options.workerAllocator, appEnv);
   const graceSeconds = Number(appEnv.WORKER_SHUTDOWN_GRACE_SECONDS ?? 20);
   // As root Postgres runs as the postgres user: its directories move out of a run dir that user cannot enter.
   const pgHome = database === 'embedded' ? reachableRunDir(runDir) : runDir;
