@@ -44,6 +44,11 @@ export interface MemorySlope {
    * whether RSS growth outside the main heap is V8's.
    */
   threadHeap: number | null;
+  /**
+   * The Temporal server's Go heap in use (sampler.ts), read once a minute: not a criterion either (the server is
+   * judged on its RSS), but it says whether its RSS growth is a live heap growing or memory Go holds back.
+   */
+  goHeap: number | null;
 }
 
 /** Fewer collected heap points than this after warm-up (a short run): the slope uses every heap sample. */
@@ -69,15 +74,18 @@ export function memorySlopes(o: SoakObservations): MemorySlope[] {
       rss: mbPer10Min(slope(mine.map((s) => [s.at, s.rssBytes]))),
       anon: anonSlope(mine),
       heap: name === 'temporal' || name === 'postgres' ? null : mbPer10Min(slope(heap)),
-      threadHeap: threadHeapSlope(mine),
+      threadHeap: figureSlope(mine, (s) => s.threadHeapTotal),
+      goHeap: figureSlope(mine, (s) => s.goHeapInUse),
     };
   });
 }
 
-function threadHeapSlope(samples: ProcessSample[]): number | null {
-  const points = samples.flatMap((s) =>
-    typeof s.threadHeapTotal === 'number' ? [[s.at, s.threadHeapTotal] as [number, number]] : [],
-  );
+/** The slope of a figure only some samples carry (the once-a-minute ones), from those samples. */
+function figureSlope(samples: ProcessSample[], figure: (s: ProcessSample) => number | undefined): number | null {
+  const points = samples.flatMap((s) => {
+    const v = figure(s);
+    return typeof v === 'number' ? [[s.at, v] as [number, number]] : [];
+  });
   return mbPer10Min(slope(points));
 }
 
@@ -308,7 +316,7 @@ export function charts(o: SoakObservations): ChartSpec[] {
         ] as [number, number | null],
     );
   const botIds = [...new Set(o.equity.map((e) => e.botId))];
-  return [
+  const all: ChartSpec[] = [
     {
       id: 'rss',
       title: 'RSS per process',
@@ -344,6 +352,17 @@ export function charts(o: SoakObservations): ChartSpec[] {
         nodeNames.filter((n) => n.startsWith('worker-')),
         (s) => s.threadHeapTotal,
       ),
+    },
+    {
+      id: 'goHeap',
+      title: "Temporal server's Go heap: in use, and held (in use + idle not returned), once a minute",
+      kind: 'line',
+      yName: 'MB',
+      xKind: 'time',
+      series: [
+        ...memorySeries(o, ['temporal'], (s) => s.goHeapInUse).map((x) => ({ ...x, name: 'in use' })),
+        ...memorySeries(o, ['temporal'], (s) => s.goHeapHeld).map((x) => ({ ...x, name: 'held' })),
+      ],
     },
     {
       id: 'cycles',
@@ -388,6 +407,8 @@ export function charts(o: SoakObservations): ChartSpec[] {
       })),
     },
   ];
+  // A server the run does not own (remote) has no samples: no empty chart for it.
+  return all.filter((chart) => chart.id !== 'goHeap' || chart.series.some((line) => line.points.length > 0));
 }
 
 /** One line per process of a memory figure in MB; samples without it (an IPC timeout, no /proc) are left out. */

@@ -287,7 +287,10 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     startupMs,
     workerAllocator: allocator,
     processes: () => parts.processes(),
-    sampleProcesses: (collectHeap = false) => sampleAll(parts.all(), collectHeap),
+    sampleProcesses: (collectHeap = false) =>
+      sampleAll(parts.all(), collectHeap, {
+        temporalMetricsUrl: config.temporal ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
+      }),
     killWorker: (i, sig) => killWorker(parts, i, sig),
     startWorker: (i) => startWorker(parts, i),
     addWorker: () => addWorker(parts),

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import pidusage from 'pidusage';
+import { readGoMemory } from './goMemory';
 import { requestStats } from './nodeProcess';
 import { isAlive, type OwnedProcess, type RoleName } from './ownedProcess';
 import { postgresFamily } from './postgresProcess';
 
 // One resource sample per live process: RSS and CPU from the OS (pidusage), and for the app's node processes
-// the V8 heap, which only the process itself can report (over IPC).
+// the V8 heap, which only the process itself can report (over IPC); for a Temporal server the launcher runs, Go's
+// heap, from its metrics endpoint.
 
 export interface ProcessSample {
   name: RoleName;
@@ -35,6 +37,15 @@ export interface ProcessSample {
   /** The worker threads' heaps (the workflow thread's, in a worker), read with the collected samples only. */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
+  /** The Temporal server's Go heap (goMemory.ts), read with the collected samples when its endpoint answers. */
+  goHeapInUse?: number;
+  goHeapHeld?: number;
+}
+
+/** Where the sampler reads what only a process itself can tell. */
+export interface SampleSources {
+  /** The owned Temporal server's Prometheus endpoint (`http://host:port/metrics`). */
+  temporalMetricsUrl?: string;
 }
 
 interface Usage {
@@ -68,13 +79,19 @@ async function anonymousBytes(pid: number): Promise<number | null> {
   }
 }
 
-export async function sampleProcess(p: OwnedProcess, collectHeap = false): Promise<ProcessSample | null> {
+export async function sampleProcess(
+  p: OwnedProcess,
+  collectHeap = false,
+  sources: SampleSources = {},
+): Promise<ProcessSample | null> {
   if (p.exit || !isAlive(p.pid)) return null;
   const at = Date.now();
   const isNode = p.name === 'api' || p.name.startsWith('worker-');
-  const [os, stats] = await Promise.all([
+  const goMetricsUrl = p.name === 'temporal' && collectHeap ? sources.temporalMetricsUrl : undefined;
+  const [os, stats, go] = await Promise.all([
     usage(p.name === 'postgres' ? postgresFamily(p.pid) : [p.pid]),
     isNode ? requestStats(p, { collect: collectHeap }) : Promise.resolve(null),
+    goMetricsUrl ? readGoMemory(goMetricsUrl) : Promise.resolve(null),
   ]);
   if (os.pids.length === 0) return null;
   const sample: ProcessSample = { name: p.name, pid: p.pid, at, ...os };
@@ -87,12 +104,20 @@ export async function sampleProcess(p: OwnedProcess, collectHeap = false): Promi
       sample.threadHeapTotal = stats.threadHeapTotal;
     }
   }
+  if (go) Object.assign(sample, { goHeapInUse: go.inUse, goHeapHeld: go.held });
   return sample;
 }
 
-/** `collectHeap`: the node processes collect garbage before they report their heap (a pause of tens of ms). */
-export async function sampleAll(processes: OwnedProcess[], collectHeap = false): Promise<ProcessSample[]> {
-  const samples = await Promise.all(processes.map((p) => sampleProcess(p, collectHeap)));
+/**
+ * `collectHeap`: the node processes collect garbage before they report their heap (a pause of tens of ms), and
+ * the Temporal server's Go heap is read (once a minute in the soak: its endpoint renders every metric it has).
+ */
+export async function sampleAll(
+  processes: OwnedProcess[],
+  collectHeap = false,
+  sources: SampleSources = {},
+): Promise<ProcessSample[]> {
+  const samples = await Promise.all(processes.map((p) => sampleProcess(p, collectHeap, sources)));
   return samples.filter((s): s is ProcessSample => s !== null);
 }
 

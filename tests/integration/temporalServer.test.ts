@@ -97,6 +97,12 @@ test('a bot created through the API cycles, and its search attributes answer a v
   }
 });
 
+test("the sampler reads the server's Go heap from its metrics endpoint, as it does the dev server's", async () => {
+  const server = (await up().sampleProcesses(true)).find((s) => s.name === 'temporal')!;
+  expect(server.goHeapInUse).toBeGreaterThan(1024 * 1024);
+  expect(server.goHeapHeld).toBeGreaterThanOrEqual(server.goHeapInUse!);
+});
+
 test('the server SIGKILLed and restarted on the same databases, without setting them up again: cycles go on', async () => {
   await up().killTemporal();
   await up().startTemporal();

@@ -90,6 +90,12 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
     expect(collected.get(name)).toMatchObject({ heapCollected: true, heapUsed: expect.any(Number) });
   }
   expect(collected.get('temporal')?.heapCollected).toBeUndefined();
+  // And the Temporal server's Go heap, from its own metrics endpoint: in use, and held (in use + idle kept).
+  const go = collected.get('temporal')!;
+  expect(go.goHeapInUse).toBeGreaterThan(1024 * 1024);
+  expect(go.goHeapHeld).toBeGreaterThanOrEqual(go.goHeapInUse!);
+  expect(go.rssBytes).toBeGreaterThan(go.goHeapInUse!);
+  expect(byName.get('temporal')?.goHeapInUse).toBeUndefined();
   // With them, a worker reports its workflow thread's heap, which its own heap figures leave out.
   for (const name of ['worker-0', 'worker-1'] as const) {
     expect(collected.get(name)?.threadHeapTotal).toBeGreaterThan(0);

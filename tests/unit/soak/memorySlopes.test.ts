@@ -66,3 +66,25 @@ it("reports the workflow thread's committed heap as its own slope, from the samp
   expect(slopes.threadHeap).toBeCloseTo(3, 5);
   expect(slopes.heap).toBeCloseTo(0, 5);
 });
+
+it("reports the Temporal server's Go heap in use as its own slope, null where no sample carries it", () => {
+  const samples: ProcessSample[] = [];
+  for (let i = 0; i <= 30 * 6; i++) {
+    const min = i / 6;
+    const goHeap = i % 6 === 0 ? { goHeapInUse: 150 * MB + (min / 10) * 0.5 * MB, goHeapHeld: 190 * MB } : {};
+    samples.push({
+      name: 'temporal',
+      pid: 2,
+      at: min * MINUTE,
+      rssBytes: 340 * MB,
+      cpuPercent: 20,
+      pids: [2],
+      ...goHeap,
+    });
+  }
+  const o = { startedAtMs: 0, stoppedAtMs: 30 * MINUTE, samples } as unknown as SoakObservations;
+  expect(memorySlopes(o)[0]).toMatchObject({ name: 'temporal', heap: null, threadHeap: null });
+  expect(memorySlopes(o)[0].goHeap).toBeCloseTo(0.5, 5);
+  const without = { ...o, samples: samples.map(({ goHeapInUse: _, goHeapHeld: __, ...s }) => s) };
+  expect(memorySlopes(without)[0].goHeap).toBeNull();
+});
