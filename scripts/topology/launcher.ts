@@ -272,6 +272,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     throw err;
   }
   const startupMs = Date.now() - started;
+  // Go's heap figures come from a server the launcher runs; a remote one is not ours to sample.
+  const sampleSources = { temporalMetricsUrl: config.temporal ? `http://127.0.0.1:${metricsPort}/metrics` : undefined };
   const pids = parts.processes().map((p) => `${p.name}=${p.pid}`);
   parts.log(`topology up in ${startupMs} ms: ${pids.join(' ')}`);
 
@@ -287,10 +289,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     startupMs,
     workerAllocator: allocator,
     processes: () => parts.processes(),
-    sampleProcesses: (collectHeap = false) =>
-      sampleAll(parts.all(), collectHeap, {
-        temporalMetricsUrl: config.temporal ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
-      }),
+    sampleProcesses: (collectHeap = false) => sampleAll(parts.all(), collectHeap, sampleSources),
     killWorker: (i, sig) => killWorker(parts, i, sig),
     startWorker: (i) => startWorker(parts, i),
     addWorker: () => addWorker(parts),
