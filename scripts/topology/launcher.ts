@@ -12,7 +12,7 @@ import { buildDist, childEnv } from './nodeProcess';
 import { addWorker, killApi, killWorker, startApi, startWorker, stopWorker } from './nodeRoles';
 import { type Exit, startTimeOf } from './ownedProcess';
 import { Parts, type PartsConfig, type ProcessInfo } from './parts';
-import { freeLowPorts, freePorts } from './ports';
+import { freePorts } from './ports';
 import { postgresUrl } from './postgresProcess';
 import { type ProcessSample, sampleAll } from './sampler';
 import {
@@ -148,9 +148,10 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   if (ownServer) requireServerBinaries();
   const allocator = chooseWorkerAllocator(options.workerAllocator, { ...process.env, ...options.env });
   const database = options.database ?? 'embedded';
-  const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort] = await freePorts(6);
-  // Below the kernel's ephemeral range, so distinct from the ones above (see freeLowPorts).
-  const serverPorts = ownServer ? await freeLowPorts(INTERNAL_PORT_COUNT) : [];
+  // One draw, so the server's internal ports are distinct from the others.
+  const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort, ...serverPorts] = await freePorts(
+    6 + (ownServer ? INTERNAL_PORT_COUNT : 0),
+  );
   const alphaVantage = await startFakeAlphaVantage(options.fakeAlphaVantage);
 
   const temporalAddress = remote

@@ -3,42 +3,50 @@ import { connect, createServer } from 'node:net';
 
 // Ports on 127.0.0.1: a free one to hand to a process, and whether anything still accepts connections on one.
 
-/** Port 0: the kernel picks a free one (from the ephemeral range, 32768 and up on Linux). */
-export function freePort(port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` on 127.0.0.1 can be bound right now (probed by binding it and closing again). */
+function probe(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const { port: bound } = server.address() as { port: number };
-      server.close(() => resolve(bound));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
-/** Distinct free ports: asking one at a time could hand out the same port twice once the probe closes. */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+/** The kernel's ephemeral ports (its picks for outbound connections and port 0) start here. */
+function ephemeralLow(): number {
+  try {
+    const low = parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'), 10);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 /**
- * Distinct free ports below 32768, drawn at random from 10000-32767: the Temporal server stores its services'
- * membership ports in a SMALLINT column (cluster_membership.rpc_port), which refuses the kernel's ephemeral ones.
+ * Distinct free ports on 127.0.0.1, drawn at random from 10000 up to the kernel's ephemeral range (32768 on
+ * Linux) and never above 32767. Below that range, because a port handed out is only bound later by the process
+ * it is for (after `npm start` builds, or when a killed server restarts on it), and a port from the ephemeral
+ * range can meanwhile become the local end of any outbound connection: a CI run lost the dev server's UI port
+ * that way. And below 32768, because the Temporal server stores its services' membership ports in a SMALLINT
+ * column (cluster_membership.rpc_port).
  */
-export async function freeLowPorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
+  const low = 10_000;
+  const high = Math.min(ephemeralLow(), 32_768);
   const ports = new Set<number>();
   for (let tries = 0; ports.size < count; tries++) {
-    if (tries > 1000) throw new Error(`no ${count} free ports between 10000 and 32767`);
-    const candidate = 10_000 + Math.floor(Math.random() * (32_768 - 10_000));
-    if (!ports.has(candidate))
-      await freePort(candidate).then(
-        (p) => ports.add(p),
-        () => undefined,
-      );
+    if (tries > 1000) throw new Error(`no ${count} free ports between ${low} and ${high - 1}`);
+    const candidate = low + Math.floor(Math.random() * (high - low));
+    if (!ports.has(candidate) && (await probe(candidate))) ports.add(candidate);
   }
   return [...ports];
+}
+
+/** One free port (see freePorts). */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port;
 }
 
 export function acceptsConnections(port: number, timeoutMs = 1000): Promise<boolean> {

@@ -63,7 +63,7 @@ export interface ServerPorts {
 /** How many ports a server needs beyond the frontend's gRPC, HTTP and metrics ones. */
 export const INTERNAL_PORT_COUNT = SERVER_SERVICES.length * 2 - 1;
 
-/** Hands out `ports` (INTERNAL_PORT_COUNT of them, below 32768: ports.ts, freeLowPorts) to the services. */
+/** Hands out `ports` (INTERNAL_PORT_COUNT of them, below 32768: ports.ts, freePorts) to the services. */
 export function internalPorts(ports: number[]): ServerPorts['internal'] {
   if (ports.length !== INTERNAL_PORT_COUNT)
     throw new Error(`${INTERNAL_PORT_COUNT} ports needed, ${ports.length} given`);

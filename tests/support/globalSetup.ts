@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { GlobalConfig } from 'jest';
+import { freePort } from '../../scripts/topology/ports';
 import { startServicesProcess } from '../../src/runtime/services';
 import { workflowBundleOptions } from '../../src/worker';
 import { bundleTestWorkflows } from './workflowCoverage';
@@ -12,17 +12,8 @@ import { startTestTemporalServer } from './testTemporalServer';
 // Temporal server on the run's Postgres) and a real Postgres (TEST_DATABASE_URL, an admin URL, when given; else an
 // embedded one in a temp dir), and one workflow bundle every test worker reuses.
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Below the kernel's ephemeral range: see freePorts.
+export { freePort };
 
 /** A failed start stops what did start, then fails. */
 const stopAnd =

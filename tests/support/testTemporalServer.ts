@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startGuardian } from '../../scripts/topology/guardian';
 import { startTimeOf, terminate } from '../../scripts/topology/ownedProcess';
-import { freeLowPorts, freePorts } from '../../scripts/topology/ports';
+import { freePorts } from '../../scripts/topology/ports';
 import { requireServerBinaries } from '../../scripts/topology/serverBinaries';
 import {
   DEFAULT_HISTORY_SHARDS,
@@ -21,8 +21,7 @@ export async function startTestTemporalServer(
   adminDatabaseUrl: string,
 ): Promise<{ address: string; stop(): Promise<void> }> {
   const binaries = requireServerBinaries();
-  const [grpc, http, metrics] = await freePorts(3);
-  const internal = await freeLowPorts(INTERNAL_PORT_COUNT);
+  const [grpc, http, metrics, ...internal] = await freePorts(3 + INTERNAL_PORT_COUNT);
   const spec = {
     dir: path.join(dir, 'temporal-server'),
     ports: { grpc, http, metrics, internal: internalPorts(internal) },
