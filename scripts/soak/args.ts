@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { WORKER_ALLOCATORS, type WorkerAllocator } from '../topology/allocator';
+import { NODE_ALLOCATORS, type NodeAllocator } from '../topology/allocator';
 import {
   isTemporalChoice,
   TEMPORAL_CHOICES,
@@ -23,7 +23,7 @@ the workflow histories and the ledger, and writes report.json and report.html wi
   --workers <w>     worker processes (default 2, at most 16)
   --out <dir>       where report.json, report.html and the run's logs go (default reports/soak-<UTC time>)
   --warmup <m>      minutes left out of the memory slopes (default: the first 20 % of the run)
-  --allocator <a>   the workers' malloc: jemalloc (the default when installed) or system (glibc's)
+  --allocator <a>   the workers' and the API's malloc: jemalloc (the default when installed) or system (glibc's)
 ${temporalFlagUsage(20, { remote: true })}
   --help            this text
 
@@ -46,7 +46,7 @@ export interface SoakArgs extends TemporalArgs {
   workers: number;
   out?: string;
   warmupMinutes?: number;
-  allocator?: WorkerAllocator;
+  allocator?: NodeAllocator;
 }
 
 function positive(
@@ -145,10 +145,8 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
   }
   if (str('out') !== undefined && str('out')!.trim() === '') throw new UsageError('--out must name a directory');
   const allocator = str('allocator');
-  if (allocator !== undefined && !WORKER_ALLOCATORS.includes(allocator as WorkerAllocator)) {
-    throw new UsageError(
-      `--allocator must be one of ${WORKER_ALLOCATORS.join(', ')}, got ${JSON.stringify(allocator)}`,
-    );
+  if (allocator !== undefined && !NODE_ALLOCATORS.includes(allocator as NodeAllocator)) {
+    throw new UsageError(`--allocator must be one of ${NODE_ALLOCATORS.join(', ')}, got ${JSON.stringify(allocator)}`);
   }
   return {
     minutes,
@@ -157,7 +155,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs | null {
     workers: positive(str('workers'), '--workers', 2, { integer: true, max: 16 }),
     ...(str('out') ? { out: str('out') } : {}),
     ...(warmup !== undefined ? { warmupMinutes: warmup } : {}),
-    ...(allocator !== undefined ? { allocator: allocator as WorkerAllocator } : {}),
+    ...(allocator !== undefined ? { allocator: allocator as NodeAllocator } : {}),
     ...parseTemporalFlags(values),
   };
 }

@@ -76,7 +76,7 @@ export async function runSoak(args: SoakArgs): Promise<SoakResult> {
     env: fleetEnv(args.intervalSeconds),
     fakeAlphaVantage: { priceWander: { periodSeconds: 240, amplitude: 0.06 } },
     temporal: topologyTemporal(args),
-    workerAllocator: args.allocator,
+    nodeAllocator: args.allocator,
     log: (line) => log(line),
   });
   try {
@@ -219,7 +219,7 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
     generatedAt: new Date().toISOString(),
     args,
     machine: machine(),
-    workerAllocator: topology.workerAllocator.description,
+    nodeAllocator: topology.nodeAllocator.description,
     verdict,
     criteria: rows,
     facts: facts(o),

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 
-// The workers' malloc. jemalloc hands the native memory a worker frees (V8's compiler zones, the SDK's core) back to
-// the system within seconds, where glibc's allocator keeps it in its arenas. Measured on the same machine and
-// commit, 30 minutes of 20 bots at 5 s (docs/soak/README.md, "jemalloc on the workers"): each worker 65-70 MB lower
-// after minute 6 (335-346 MB against 405-415 MB), at the same CPU and cycle timing. It did not change how fast
-// they creep (+0.8 to +3.0 MB per 10 minutes under either). The allocator is chosen when a process starts
-// (LD_PRELOAD), so it is the launcher's choice, not the worker's.
+// The node processes' malloc: the workers' and the API's, as the image preloads it for every process (Dockerfile).
+// jemalloc hands the native memory a worker frees (V8's compiler zones, the SDK's core) back to the system within
+// seconds, where glibc's allocator keeps it in its arenas. Measured on the same machine and commit, 30 minutes of
+// 20 bots at 5 s (docs/soak/README.md, "jemalloc on the workers"): each worker 65-70 MB lower after minute 6
+// (335-346 MB against 405-415 MB), at the same CPU and cycle timing. The allocator is chosen when a process starts
+// (LD_PRELOAD), so it is the launcher's choice, not the process's.
 
-export type WorkerAllocator = 'jemalloc' | 'system';
-export const WORKER_ALLOCATORS: readonly WorkerAllocator[] = ['jemalloc', 'system'];
+export type NodeAllocator = 'jemalloc' | 'system';
+export const NODE_ALLOCATORS: readonly NodeAllocator[] = ['jemalloc', 'system'];
 
 /** Debian's and Ubuntu's libjemalloc2, and the usual places elsewhere; JEMALLOC_PATH first when set. */
 function jemallocCandidates(env: NodeJS.ProcessEnv): string[] {
@@ -24,8 +24,8 @@ function jemallocCandidates(env: NodeJS.ProcessEnv): string[] {
 
 export interface AllocatorChoice {
   /** `inherited`: the launcher's own LD_PRELOAD, passed on. */
-  allocator: WorkerAllocator | 'inherited';
-  /** What the workers get on top of the app's environment. */
+  allocator: NodeAllocator | 'inherited';
+  /** What the node processes get on top of the app's environment. */
   env: Record<string, string>;
   /** One line for the launcher's log and a report: which allocator, and why. */
   description: string;
@@ -33,10 +33,10 @@ export interface AllocatorChoice {
 
 /**
  * `jemalloc` when asked for, or by default when installed; the system's otherwise. Asked for and missing is an
- * error. An LD_PRELOAD already in the environment (a profiler, say) is left alone: the workers inherit it.
+ * error. An LD_PRELOAD already in the environment (a profiler, say) is left alone: the node processes inherit it.
  */
-export function chooseWorkerAllocator(
-  asked: WorkerAllocator | undefined,
+export function chooseNodeAllocator(
+  asked: NodeAllocator | undefined,
   env: NodeJS.ProcessEnv = process.env,
   installed: (file: string) => boolean = existsSync,
 ): AllocatorChoice {

@@ -7,7 +7,7 @@ import {
   startFakeAlphaVantage,
 } from '../../tests/support/fakeAlphaVantage';
 import { startGuardian } from './guardian';
-import { type AllocatorChoice, chooseWorkerAllocator, type WorkerAllocator } from './allocator';
+import { type AllocatorChoice, chooseNodeAllocator, type NodeAllocator } from './allocator';
 import { buildDist, childEnv } from './nodeProcess';
 import { addWorker, killApi, killWorker, startApi, startWorker, stopWorker } from './nodeRoles';
 import { type Exit, startTimeOf } from './ownedProcess';
@@ -71,8 +71,8 @@ export interface TopologyOptions {
   workers?: number;
   /** On top of what the launcher sets, for the API and the workers (TTLs, task queue, shutdown grace...). */
   env?: Record<string, string>;
-  /** The workers' malloc (allocator.ts). Default: jemalloc when installed, else the system's. */
-  workerAllocator?: WorkerAllocator;
+  /** The node processes' malloc (allocator.ts). Default: jemalloc when installed, else the system's. */
+  nodeAllocator?: NodeAllocator;
   fakeAlphaVantage?: FakeAlphaVantageOptions;
   /** Default true: compile dist/ first. False when the caller already did. */
   build?: boolean;
@@ -95,8 +95,8 @@ export interface Topology {
   alphaVantage: FakeAlphaVantage;
   /** How long launchTopology took, build included. */
   startupMs: number;
-  /** The workers' malloc, and why (allocator.ts). */
-  workerAllocator: AllocatorChoice;
+  /** The node processes' malloc, and why (allocator.ts). */
+  nodeAllocator: AllocatorChoice;
   processes(): ProcessInfo[];
   /** `collectHeap`: the node processes report their heap after a full collection (the live heap). */
   sampleProcesses(collectHeap?: boolean): Promise<ProcessSample[]>;
@@ -146,7 +146,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   const remote = 'remote' in temporalOption ? remoteTemporal(temporalOption.remote.env) : undefined;
   // Before anything starts: a missing build is a message, not a half-started topology.
   if (ownServer) requireServerBinaries();
-  const allocator = chooseWorkerAllocator(options.workerAllocator, { ...process.env, ...options.env });
+  const allocator = chooseNodeAllocator(options.nodeAllocator, { ...process.env, ...options.env });
   const database = options.database ?? 'embedded';
   // One draw, so the server's internal ports are distinct from the others.
   const [temporalPort, uiPort, httpPort, metricsPort, pgPort, apiPort, ...serverPorts] = await freePorts(
@@ -180,8 +180,8 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     runDir,
     apiUrl,
     apiPort,
-    appEnv,
-    workerEnv: { ...appEnv, ...allocator.env },
+    // The allocator for both, as the image preloads it for every process (Dockerfile).
+    appEnv: { ...appEnv, ...allocator.env },
     // The worker's own grace for running activities, plus time to close its connections.
     workerGraceMs: (Number.isFinite(graceSeconds) ? graceSeconds : 20) * 1000 + 10_000,
     log: options.log,
@@ -229,7 +229,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
   ];
   for (const port of ownPorts) parts.ports.add(port);
   parts.log(`launching in ${runDir} (temporal ${temporalAddress}, postgres ${databaseUrl}, api ${apiUrl})`);
-  parts.log(`workers' malloc: ${allocator.description}`);
+  parts.log(`node processes' malloc: ${allocator.description}`);
 
   let stopping: Promise<TeardownReport> | undefined;
   // A Postgres moved out of the run dir (see pgHome) is removed with the run: nothing is left in the temp dir.
@@ -288,7 +288,7 @@ export async function launchTopology(options: TopologyOptions = {}): Promise<Top
     apiUrl,
     alphaVantage,
     startupMs,
-    workerAllocator: allocator,
+    nodeAllocator: allocator,
     processes: () => parts.processes(),
     sampleProcesses: (collectHeap = false) => sampleAll(parts.all(), collectHeap, sampleSources),
     killWorker: (i, sig) => killWorker(parts, i, sig),

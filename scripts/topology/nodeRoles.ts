@@ -46,7 +46,7 @@ export async function startWorker(parts: Parts, i: number): Promise<number> {
   parts.assertStopped(parts.workers[i], `worker-${i}`);
   const name: RoleName = `worker-${i}`;
   const logFile = path.join(parts.config.runDir, 'logs', `${name}.log`);
-  const env = parts.config.workerEnv;
+  const env = parts.config.appEnv;
   return parts.timed(
     `startWorker(${i})`,
     () =>

@@ -33,10 +33,8 @@ export interface PartsConfig {
   temporal?: TemporalSpec;
   apiUrl: string;
   apiPort: number;
-  /** Environment of the API and the workers (API_HOST and API_PORT are added for the API). */
+  /** Environment of the API and the workers, their allocator included (API_HOST and API_PORT are added for the API). */
   appEnv: NodeJS.ProcessEnv;
-  /** The workers': appEnv and their allocator (allocator.ts). */
-  workerEnv: NodeJS.ProcessEnv;
   workerGraceMs: number;
   /** Stops Temporal and Postgres if the launching process dies without stop(). */
   guardian: Guardian;
