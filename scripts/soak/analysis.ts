@@ -51,9 +51,10 @@ export interface MemorySlope {
   goHeap: number | null;
   /**
    * What the memory criterion judges: RSS (Postgres: its anonymous memory), fitted to per-minute means, with the
-   * one-sided 95 % margin of that slope (stats.ts, slopeBound). Null without enough points.
+   * one-sided 95 % margin of that slope (stats.ts, slopeBound); the margin is null when too few independent
+   * points bound it (the process can be shown neither growing nor flat). Null without enough points.
    */
-  judged: { figure: 'rss' | 'anon'; slope: number; margin: number } | null;
+  judged: { figure: 'rss' | 'anon'; slope: number; margin: number | null } | null;
 }
 
 /** Fewer collected heap points than this after warm-up (a short run): the slope uses every heap sample. */
@@ -81,7 +82,7 @@ export function memorySlopes(o: SoakObservations): MemorySlope[] {
       heap: name === 'temporal' || name === 'postgres' ? null : mbPer10Min(slope(heap)),
       threadHeap: figureSlope(mine, (s) => s.threadHeapTotal),
       goHeap: figureSlope(mine, (s) => s.goHeapInUse),
-      judged: judgedSlope(name, mine),
+      judged: judgedSlope(name, mine, from),
     };
   });
 }
@@ -92,22 +93,27 @@ export function memorySlopes(o: SoakObservations): MemorySlope[] {
  * not a leak). Every other process is one process, judged on its RSS. Per-minute means: the margin's correction
  * for serial correlation reads the series at the scale where a heap resizes, not its 10-second jitter.
  */
-function judgedSlope(name: string, samples: ProcessSample[]): MemorySlope['judged'] {
+function judgedSlope(name: string, samples: ProcessSample[], fromMs: number): MemorySlope['judged'] {
   const figure = name === 'postgres' && anonSlope(samples) !== null ? 'anon' : 'rss';
-  const byMinute = new Map<number, number[]>();
+  // Minutes counted from the end of warm-up, each point at its samples' mean time; a minute with fewer than half
+  // the samples of a full one (the run's last, cut by the stop) is dropped: its mean would weigh as much as a full
+  // minute's at the end of the line, where a point moves the slope most.
+  const byMinute = new Map<number, [number, number][]>();
   for (const s of samples) {
     const bytes = figure === 'anon' ? s.anonBytes : s.rssBytes;
     if (typeof bytes !== 'number') continue;
-    const minute = Math.floor(s.at / 60_000);
-    byMinute.set(minute, [...(byMinute.get(minute) ?? []), bytes]);
+    const minute = Math.floor((s.at - fromMs) / 60_000);
+    byMinute.set(minute, [...(byMinute.get(minute) ?? []), [s.at, bytes]]);
   }
-  const points = [...byMinute.entries()].map(
-    ([minute, values]) =>
-      [(minute + 0.5) * 60_000, values.reduce((a, b) => a + b, 0) / values.length] as [number, number],
-  );
+  const full = Math.max(0, ...[...byMinute.values()].map((m) => m.length));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const points = [...byMinute.values()]
+    .filter((m) => m.length * 2 >= full)
+    .map((m) => [mean(m.map(([at]) => at)), mean(m.map(([, bytes]) => bytes))] as [number, number]);
   const bound = slopeBound(points);
   if (bound === null) return null;
-  return { figure, slope: mbPer10Min(bound.slope)!, margin: mbPer10Min(bound.margin)! };
+  const margin = Number.isFinite(bound.margin) ? mbPer10Min(bound.margin) : null;
+  return { figure, slope: mbPer10Min(bound.slope)!, margin };
 }
 
 /** The slope of a figure only some samples carry (the once-a-minute ones), from those samples. */
@@ -131,8 +137,8 @@ function anonSlope(samples: ProcessSample[]): number | null {
 export const GROWTH_LIMIT_MB = 1;
 
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
-const withMargin = (j: { slope: number; margin: number }) =>
-  `${signed(j.slope)} ± ${Number.isFinite(j.margin) ? j.margin.toFixed(2) : 'unknown'}`;
+const withMargin = (j: { slope: number; margin: number | null }) =>
+  `${signed(j.slope)} ± ${j.margin === null ? 'unknown' : j.margin.toFixed(2)}`;
 
 /**
  * The memory verdict. A process fails when its samples show growth above the limit at 95 %: slope minus margin
@@ -149,10 +155,12 @@ export function memoryGrowth(slopes: MemorySlope[]): {
 } {
   const judged = slopes.flatMap((s) => (s.judged ? [{ name: s.name, ...s.judged }] : []));
   if (judged.length === 0) return { pass: false, worst: null, value: 'n/a' };
-  const lower = (j: { slope: number; margin: number }) => j.slope - j.margin;
+  // An unknown margin shows neither growth nor flatness: the process passes and is named as not shown flat.
+  const lower = (j: { slope: number; margin: number | null }) => (j.margin === null ? -Infinity : j.slope - j.margin);
+  const upper = (j: { slope: number; margin: number | null }) => (j.margin === null ? Infinity : j.slope + j.margin);
   const worst = judged.reduce((w, j) => (lower(j) > lower(w) ? j : w));
   const figure = (j: { name: string; figure: string }) => (j.name === 'postgres' ? `${j.figure}, ` : '');
-  const undecided = judged.filter((j) => lower(j) <= GROWTH_LIMIT_MB && j.slope + j.margin > GROWTH_LIMIT_MB);
+  const undecided = judged.filter((j) => lower(j) <= GROWTH_LIMIT_MB && upper(j) > GROWTH_LIMIT_MB);
   return {
     pass: lower(worst) <= GROWTH_LIMIT_MB,
     worst: worst.name,

@@ -13,7 +13,11 @@ function probe(port: number): Promise<boolean> {
   });
 }
 
-/** The kernel's ephemeral ports (its picks for outbound connections and port 0) start here. */
+/**
+ * The kernel's ephemeral ports (its picks for outbound connections and port 0) start here. A range that starts at
+ * 11000 or lower leaves no room below it: then ports come from 10000-32767 as if it started at 32768, and may
+ * collide with an outbound connection as any port would on such a machine.
+ */
 function ephemeralLow(): number {
   try {
     const low = parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'), 10);

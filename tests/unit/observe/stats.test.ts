@@ -50,8 +50,17 @@ describe('slopeBound', () => {
     const b = slopeBound(points)!;
     expect(b.lag1).toBeGreaterThan(0.3);
     expect(b.effectivePoints).toBeLessThan(points.length / 2);
-    const independentMargin = b.margin * Math.sqrt((b.effectivePoints - 2) / (points.length - 2));
+    // The plain least-squares margin, computed here from the points: what independent samples would give.
+    const n = points.length;
+    const mx = points.reduce((s, [x]) => s + x, 0) / n;
+    const my = points.reduce((s, [, y]) => s + y, 0) / n;
+    const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+    const sse = points.reduce((s, [x, y]) => s + (y - my - b.slope * (x - mx)) ** 2, 0);
+    const independentMargin = t95(n - 2) * Math.sqrt(sse / (n - 2) / sxx);
     expect(b.margin).toBeGreaterThan(1.5 * independentMargin);
+    // And exactly the same formula over the effective number of points.
+    const df = b.effectivePoints - 2;
+    expect(b.margin).toBeCloseTo(t95(df) * Math.sqrt(sse / df / sxx), 9);
     expect(Math.abs(b.slope)).toBeLessThanOrEqual(b.margin);
   });
 

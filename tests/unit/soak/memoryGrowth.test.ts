@@ -56,7 +56,8 @@ it('a flat worker whose RSS steps by up to 16 MB passes, and is named as not sho
   const slopes = memorySlopes({ startedAtMs: 0, stoppedAtMs: 30 * MINUTE, samples: worker } as SoakObservations);
   const { slope, margin } = slopes[0].judged!;
   expect(Math.abs(slope)).toBeGreaterThan(1); // the point slope alone would have decided by chance
-  expect(slope - margin).toBeLessThanOrEqual(1);
+  expect(margin).not.toBeNull();
+  expect(slope - margin!).toBeLessThanOrEqual(1);
   const verdict = judge(worker);
   expect(verdict.pass).toBe(true);
   expect(verdict.note).toContain('worker-0');
@@ -100,6 +101,29 @@ it('Postgres is judged on its private memory: a shared pool that warms up is not
   );
   expect(verdict.pass).toBe(true);
   expect(verdict.value).toContain('anon, postgres');
+});
+
+it('the stop cutting the last minute short does not let its lone sample tilt the line', () => {
+  const jitter = noise(17);
+  const flat = process_('api', () => 100 + jitter());
+  // The last sample (at the stop) reads 40 MB high: a minute of one sample, dropped, not weighed as a full minute.
+  const spiked = flat.map((s, i) => (i === flat.length - 1 ? { ...s, rssBytes: s.rssBytes + 40 * MB } : s));
+  const of = (samples: ProcessSample[]) =>
+    memorySlopes({ startedAtMs: 0, stoppedAtMs: 30 * MINUTE, samples } as SoakObservations)[0].judged!;
+  expect(of(spiked)).toEqual(of(flat));
+  expect(judge(spiked).pass).toBe(true);
+});
+
+it('a process whose margin is unknown passes, named as not shown flat, its margin printed as unknown', () => {
+  const slopes = [
+    { name: 'api', judged: { figure: 'rss', slope: 5, margin: null } },
+    { name: 'worker-0', judged: { figure: 'rss', slope: 0.1, margin: 0.3 } },
+  ] as Parameters<typeof memoryGrowth>[0];
+  const verdict = memoryGrowth(slopes);
+  expect(verdict).toMatchObject({ pass: true, worst: 'worker-0' });
+  expect(verdict.value).toContain('api +5.00 ± unknown');
+  expect(verdict.note).toContain('api');
+  expect(verdict.note).not.toContain('worker-0');
 });
 
 it('no samples after warm-up: no verdict', () => {
