@@ -136,9 +136,21 @@ function anonSlope(samples: ProcessSample[]): number | null {
 /** The most memory a process may be shown to grow after warm-up, MB per 10 minutes (issue #9). */
 export const GROWTH_LIMIT_MB = 1;
 
+type Judged = NonNullable<MemorySlope['judged']>;
+
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
-const withMargin = (j: { slope: number; margin: number | null }) =>
-  `${signed(j.slope)} ± ${j.margin === null ? 'unknown' : j.margin.toFixed(2)}`;
+/** A judged slope as printed: "+1.23 ± 0.45", the margin "unknown" where too few points bound it. */
+export const withMargin = (j: Judged) => `${signed(j.slope)} ± ${j.margin === null ? 'unknown' : j.margin.toFixed(2)}`;
+
+// An unknown margin shows neither growth nor flatness: the process passes and is named as not shown flat.
+const lower = (j: Judged) => (j.margin === null ? -Infinity : j.slope - j.margin);
+const upper = (j: Judged) => (j.margin === null ? Infinity : j.slope + j.margin);
+
+/** What a process's samples show: growth above the limit (it fails), flat within it, or neither at this length. */
+export function growthShown(j: Judged): 'growth' | 'flat' | 'undecided' {
+  if (lower(j) > GROWTH_LIMIT_MB) return 'growth';
+  return upper(j) > GROWTH_LIMIT_MB ? 'undecided' : 'flat';
+}
 
 /**
  * The memory verdict. A process fails when its samples show growth above the limit at 95 %: slope minus margin
@@ -155,12 +167,9 @@ export function memoryGrowth(slopes: MemorySlope[]): {
 } {
   const judged = slopes.flatMap((s) => (s.judged ? [{ name: s.name, ...s.judged }] : []));
   if (judged.length === 0) return { pass: false, worst: null, value: 'n/a' };
-  // An unknown margin shows neither growth nor flatness: the process passes and is named as not shown flat.
-  const lower = (j: { slope: number; margin: number | null }) => (j.margin === null ? -Infinity : j.slope - j.margin);
-  const upper = (j: { slope: number; margin: number | null }) => (j.margin === null ? Infinity : j.slope + j.margin);
   const worst = judged.reduce((w, j) => (lower(j) > lower(w) ? j : w));
   const figure = (j: { name: string; figure: string }) => (j.name === 'postgres' ? `${j.figure}, ` : '');
-  const undecided = judged.filter((j) => lower(j) <= GROWTH_LIMIT_MB && upper(j) > GROWTH_LIMIT_MB);
+  const undecided = judged.filter((j) => growthShown(j) === 'undecided');
   return {
     pass: lower(worst) <= GROWTH_LIMIT_MB,
     worst: worst.name,

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProcessSample } from '../topology/sampler';
-import { GROWTH_LIMIT_MB, memoryGrowth, memorySlopes, type SoakObservations } from './analysis';
+import {
+  growthShown,
+  memoryGrowth,
+  memorySlopes,
+  SLOPE_MIN_MINUTES,
+  withMargin,
+  type SoakObservations,
+} from './analysis';
 
 // Judges the memory of soak reports already written by today's criterion, from the process samples each
 // report.json keeps: how docs/soak/README.md re-judges runs made under an earlier one.
 // `npx tsx scripts/soak/rejudge.ts docs/soak/*/report.json`
 
-const MIN_MINUTES = 20; // shorter runs have too few points after warm-up (SLOPE_MIN_MINUTES in analysis.ts)
+const SHOWN = { growth: 'FAIL', undecided: 'not shown flat', flat: 'shown flat' } as const;
 
 interface StoredReport {
   args?: { warmupMinutes?: number };
@@ -24,7 +31,7 @@ function rejudge(file: string): string {
   const startedAtMs = Math.min(...at);
   const stoppedAtMs = Math.max(...at);
   const minutes = (stoppedAtMs - startedAtMs) / 60_000;
-  if (minutes < MIN_MINUTES) return `${run}: ${minutes.toFixed(0)} min, too short to judge`;
+  if (minutes < SLOPE_MIN_MINUTES) return `${run}: ${minutes.toFixed(0)} min, too short to judge`;
   const slopes = memorySlopes({
     startedAtMs,
     stoppedAtMs,
@@ -34,15 +41,7 @@ function rejudge(file: string): string {
   const verdict = memoryGrowth(slopes);
   const processes = slopes.flatMap((s) => {
     if (!s.judged) return [];
-    const { slope, margin } = s.judged;
-    const shown =
-      margin !== null && slope - margin > GROWTH_LIMIT_MB
-        ? 'FAIL'
-        : margin === null || slope + margin > GROWTH_LIMIT_MB
-          ? 'not shown flat'
-          : 'shown flat';
-    const figure = `${slope >= 0 ? '+' : ''}${slope.toFixed(2)} ± ${margin === null ? 'unknown' : margin.toFixed(2)}`;
-    return [`  ${s.name.padEnd(10)} ${figure.padEnd(16)} ${shown}`];
+    return [`  ${s.name.padEnd(10)} ${withMargin(s.judged).padEnd(16)} ${SHOWN[growthShown(s.judged)]}`];
   });
   return [`${run}: ${minutes.toFixed(0)} min, ${verdict.pass ? 'PASS' : 'FAIL'}`, ...processes].join('\n');
 }
