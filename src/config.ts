@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { bindingProblem } from './api/binding';
 import { type CrashPointSpec, parseCrashPoints } from './chaos/crashPoints';
+import { SEMI_SPACE_SIZES } from './runtime/workflowHeap';
 import { loadTemporalAccess, type TemporalAccess } from './temporal/profile';
 
 // The only reader of process.env. Everything else receives an AppConfig.
@@ -116,6 +117,14 @@ const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: numberSetting(z.number().min(0).max(600), 20),
   // The workflow thread's heap collected at (1 + p/100) x live (src/runtime/workflowHeap.ts); 0: V8's own choice.
   WORKER_HEAP_GROWING_PERCENT: numberSetting(z.number().int().min(0).max(1000), 50),
+  // The workflow thread's young generation held at one size (src/runtime/workflowHeap.ts); 0: V8 resizes it.
+  WORKER_SEMI_SPACE_MB: numberSetting(
+    z
+      .number()
+      .int()
+      .refine((mb) => SEMI_SPACE_SIZES.includes(mb), `must be one of ${SEMI_SPACE_SIZES.join(', ')}`),
+    16,
+  ),
   // A workflow bundle built ahead (the container image builds one); unset: the worker bundles at start.
   WORKFLOW_BUNDLE_PATH: optionalText,
   // Worker tuning (docs/performance.md "Worker settings"); unset means the SDK's default, which was measured best.
@@ -168,6 +177,8 @@ export interface AppConfig {
     shutdownGraceMs: number;
     /** V8 --heap-growing-percent for the worker process (src/runtime/workflowHeap.ts); 0: V8 decides. */
     heapGrowingPercent: number;
+    /** V8 --min- and --max-semi-space-size for the workflow thread (src/runtime/workflowHeap.ts); 0: V8 decides. */
+    semiSpaceMb: number;
     tuning: WorkerTuning;
     metricsAddress?: string;
     /** An absolute path to a prebuilt workflow bundle; undefined: bundle src/workflows at start. */
@@ -260,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: {
       shutdownGraceMs: Math.round(e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000),
       heapGrowingPercent: e.WORKER_HEAP_GROWING_PERCENT,
+      semiSpaceMb: e.WORKER_SEMI_SPACE_MB,
       metricsAddress: e.WORKER_METRICS_ADDRESS,
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH && path.resolve(e.WORKFLOW_BUNDLE_PATH),
       tuning: definedOnly({

@@ -37,6 +37,9 @@ export interface ProcessSample {
   /** The worker threads' heaps (the workflow thread's, in a worker), read with the collected samples only. */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
+  /** Of threadHeapTotal, the young and the old generation (src/runtime/processStats.ts). */
+  threadNewSpace?: number;
+  threadOldSpace?: number;
   /** The Temporal server's Go heap (goMemory.ts), read with the collected samples when its endpoint answers. */
   goHeapInUse?: number;
   goHeapHeld?: number;
@@ -102,6 +105,8 @@ export async function sampleProcess(
     if (typeof stats?.threadHeapTotal === 'number') {
       sample.threadHeapUsed = stats.threadHeapUsed;
       sample.threadHeapTotal = stats.threadHeapTotal;
+      sample.threadNewSpace = stats.threadNewSpace;
+      sample.threadOldSpace = stats.threadOldSpace;
     }
   }
   if (go) Object.assign(sample, { goHeapInUse: go.inUse, goHeapHeld: go.held });

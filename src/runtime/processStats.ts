@@ -31,6 +31,9 @@ export interface StatsReport {
    */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
+  /** Of threadHeapTotal, what V8's young and old generations hold (their spaces' memorySize): which one moved. */
+  threadNewSpace?: number;
+  threadOldSpace?: number;
 }
 
 export function isStatsRequest(message: unknown): message is StatsRequest {
@@ -52,18 +55,30 @@ function collectGarbage(): void {
   gc();
 }
 
-interface ReportedThread {
-  javascriptHeap?: { usedMemory?: number; totalMemory?: number };
+interface ReportedHeap {
+  usedMemory?: number;
+  totalMemory?: number;
+  heapSpaces?: Record<string, { memorySize?: number } | undefined>;
+}
+
+export interface ThreadHeaps {
+  used: number;
+  total: number;
+  newSpace: number;
+  oldSpace: number;
 }
 
 /** The worker threads' heaps from a diagnostic report (Node includes one per live worker thread); null if none. */
-export function threadHeaps(): { used: number; total: number } | null {
-  const report = process.report?.getReport() as { workers?: ReportedThread[] } | undefined;
+export function threadHeaps(): ThreadHeaps | null {
+  const report = process.report?.getReport() as { workers?: { javascriptHeap?: ReportedHeap }[] } | undefined;
   const heaps = (report?.workers ?? []).flatMap((w) => (w.javascriptHeap ? [w.javascriptHeap] : []));
   if (heaps.length === 0) return null;
+  const sum = (read: (h: ReportedHeap) => number | undefined) => heaps.reduce((total, h) => total + (read(h) ?? 0), 0);
   return {
-    used: heaps.reduce((sum, h) => sum + (h.usedMemory ?? 0), 0),
-    total: heaps.reduce((sum, h) => sum + (h.totalMemory ?? 0), 0),
+    used: sum((h) => h.usedMemory),
+    total: sum((h) => h.totalMemory),
+    newSpace: sum((h) => h.heapSpaces?.new_space?.memorySize),
+    oldSpace: sum((h) => h.heapSpaces?.old_space?.memorySize),
   };
 }
 
@@ -83,7 +98,14 @@ export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): v
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now(), collected };
     const threads = collected ? threadHeaps() : null;
-    if (threads) Object.assign(report, { threadHeapUsed: threads.used, threadHeapTotal: threads.total });
+    if (threads) {
+      Object.assign(report, {
+        threadHeapUsed: threads.used,
+        threadHeapTotal: threads.total,
+        threadNewSpace: threads.newSpace,
+        threadOldSpace: threads.oldSpace,
+      });
+    }
     // A callback, so a channel that closed meanwhile drops the answer instead of raising an 'error' event.
     process.send?.(report, undefined, {}, () => undefined);
   });

@@ -9,7 +9,7 @@ import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createBotWorkers, runBotWorkers } from '../worker';
 import { buildAlphaVantageClient } from './alphaVantageClient';
 import type { Part } from './shutdown';
-import { boundHeapGrowth } from './workflowHeap';
+import { boundHeapGrowth, fixYoungGeneration } from './workflowHeap';
 
 // The worker's composition root (npm run worker, and the worker half of npm start): the activities' dependencies
 // (the ledger, the market-data cache and Alpha Vantage, the clock by default) and the workers that run them.
@@ -24,6 +24,7 @@ export async function runWorker(
   armCrashPoints(config.chaos.crashPoints);
   // Before the SDK starts the workflow thread, whose isolate reads the flag when it is created and at every GC.
   boundHeapGrowth(config.worker.heapGrowingPercent);
+  fixYoungGeneration(config.worker.semiSpaceMb);
   const workflowBundle = await prebuiltBundle(config.worker.workflowBundlePath);
   const connection = await connectWorker(temporalEndpoint(config.temporal, temporalAddress));
   const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);

@@ -98,7 +98,13 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
   expect(byName.get('temporal')?.goHeapInUse).toBeUndefined();
   // With them, a worker reports its workflow thread's heap, which its own heap figures leave out.
   for (const name of ['worker-0', 'worker-1'] as const) {
-    expect(collected.get(name)?.threadHeapTotal).toBeGreaterThan(0);
+    const thread = collected.get(name)!;
+    expect(thread.threadHeapTotal).toBeGreaterThan(0);
+    // Its young and old generations, parts of that total. The worker fixes the young one (WORKER_SEMI_SPACE_MB,
+    // 16 by default): a semi-space of 16 MB from the start, and its twin once the thread is busy.
+    expect(thread.threadOldSpace).toBeGreaterThan(0);
+    expect(thread.threadNewSpace).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(thread.threadNewSpace! + thread.threadOldSpace!).toBeLessThan(thread.threadHeapTotal!);
     expect(byName.get(name)?.threadHeapTotal).toBeUndefined();
   }
 });

@@ -74,6 +74,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).worker.workflowBundlePath).toBeUndefined();
   });
 
+  it("reads the workflow thread's V8 settings, with 0 leaving each to V8", () => {
+    expect(loadConfig({}).worker).toMatchObject({ heapGrowingPercent: 50, semiSpaceMb: 16 });
+    const c = loadConfig({ WORKER_HEAP_GROWING_PERCENT: '0', WORKER_SEMI_SPACE_MB: '0' });
+    expect(c.worker).toMatchObject({ heapGrowingPercent: 0, semiSpaceMb: 0 });
+    expect(loadConfig({ WORKER_SEMI_SPACE_MB: '8' }).worker.semiSpaceMb).toBe(8);
+  });
+
   it.each([
     [{ TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
@@ -98,6 +105,9 @@ describe('loadConfig', () => {
     [{ WORKER_SHUTDOWN_GRACE_SECONDS: '601' }, 'WORKER_SHUTDOWN_GRACE_SECONDS'],
     [{ WORKER_HEAP_GROWING_PERCENT: '1.5' }, 'WORKER_HEAP_GROWING_PERCENT'],
     [{ WORKER_HEAP_GROWING_PERCENT: '-10' }, 'WORKER_HEAP_GROWING_PERCENT'],
+    [{ WORKER_SEMI_SPACE_MB: '12' }, 'WORKER_SEMI_SPACE_MB: must be one of 0, 1, 2, 4, 8, 16, 32, 64'],
+    [{ WORKER_SEMI_SPACE_MB: '128' }, 'WORKER_SEMI_SPACE_MB'],
+    [{ WORKER_SEMI_SPACE_MB: 'big' }, 'WORKER_SEMI_SPACE_MB: must be a number'],
     [{ WORKER_MAX_CACHED_WORKFLOWS: '1' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
     [{ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'many' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be a whole number'],
     [{ WORKER_MAX_CONCURRENT_ACTIVITIES: '2.5' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
