@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { machine } from '../report/machine';
 import type { TeardownReport } from '../topology/launcher';
 import type { ChaosArgs } from './args';
 import type { EventRecord } from './faults';
@@ -82,12 +82,7 @@ export function buildReport(
     reproduce: reproduceCommand(args),
     generatedAt: new Date().toISOString(),
     args: { minutes: args.minutes, seed: args.seed, workers: args.workers, bots: args.bots },
-    machine: {
-      cpus: os.cpus().length,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      platform: os.platform(),
-    },
+    machine: machine(),
     runDir: extra.runDir,
     startupMs: extra.startupMs,
     campaignMs: extra.campaignMs,

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readBotHistory, readCycleHistory, type BotHistory, type CycleHistoryStats } from '../observe/histories';
 import { auditLedger } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
 import { renderHtmlReport, verdictOf } from '../report/html';
+import { machine } from '../report/machine';
 import { launchTopology, type ProcessSample, type Topology } from '../topology/launcher';
 import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
 import { topologyClient } from '../topology/temporalClient';
@@ -233,7 +233,7 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const html = renderHtmlReport({
     title: `Soak: ${args.bots} bots every ${args.intervalSeconds}s for ${args.minutes} min`,
-    subtitle: `${report.generatedAt} on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, Node ${process.version}`,
+    subtitle: `${report.generatedAt} on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, Node ${process.version}`,
     summaryRows: [...rows, ...facts(o)],
     charts: charts(o),
   });
@@ -245,13 +245,4 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
   for (const f of facts(o)) log(`     ${f.label}: ${f.value}`);
   log(`${verdict.text}; report: ${path.join(outDir, 'report.html')}`);
   return { outDir, verdict };
-}
-
-function machine() {
-  return {
-    cpus: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    platform: os.platform(),
-  };
 }
