@@ -117,7 +117,7 @@ const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: numberSetting(z.number().min(0).max(600), 20),
   // The workflow thread's heap collected at (1 + p/100) x live (src/runtime/workflowHeap.ts); 0: V8's own choice.
   WORKER_HEAP_GROWING_PERCENT: numberSetting(z.number().int().min(0).max(1000), 50),
-  // The workflow thread's young generation held at one size (src/runtime/workflowHeap.ts); 0: V8 resizes it.
+  // The workflow thread's new space held at one size (src/runtime/workflowHeap.ts); 0: V8 resizes it.
   WORKER_SEMI_SPACE_MB: numberSetting(
     z
       .number()

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { machine, type Machine } from '../report/machine';
 import { launchTopology, type Topology } from '../topology/launcher';
 import { SERVER_DYNAMIC_CONFIG } from '../topology/serverConfig';
 import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
@@ -30,7 +29,7 @@ export interface BenchReport extends BenchFigures {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  machine: ReturnType<typeof machine>;
+  machine: Machine;
   args: BenchArgs;
   topology?: {
     temporal: BenchArgs['temporal'];
@@ -44,23 +43,6 @@ export interface BenchReport extends BenchFigures {
   partial: boolean;
   /** Set when the run broke. */
   error?: string;
-}
-
-function machine() {
-  let nproc: number | null = null;
-  try {
-    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
-  } catch {
-    // not on every platform
-  }
-  return {
-    nproc,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
 }
 
 /** The workers' and API's environment: production defaults (TTLs included), a shorter shutdown grace only. */

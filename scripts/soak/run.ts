@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../src/config';
 import { readBotHistory, readCycleHistory, type BotHistory, type CycleHistoryStats } from '../observe/histories';
 import { auditLedger } from '../observe/ledgerAudit';
 import { percentile } from '../observe/stats';
 import { renderHtmlReport, verdictOf } from '../report/html';
 import { machine } from '../report/machine';
 import { launchTopology, type ProcessSample, type Topology } from '../topology/launcher';
+import { childEnv } from '../topology/nodeProcess';
 import { describeTemporal, topologyTemporal } from '../topology/temporalChoice';
 import { topologyClient } from '../topology/temporalClient';
 import type { SoakArgs } from './args';
@@ -220,6 +222,7 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
     args,
     machine: machine(),
     nodeAllocator: topology.nodeAllocator.description,
+    workerV8: workerV8Settings(args.intervalSeconds),
     verdict,
     criteria: rows,
     facts: facts(o),
@@ -233,7 +236,7 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const html = renderHtmlReport({
     title: `Soak: ${args.bots} bots every ${args.intervalSeconds}s for ${args.minutes} min`,
-    subtitle: `${report.generatedAt} on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, Node ${process.version}`,
+    subtitle: `${report.generatedAt} on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, Node ${report.machine.node}`,
     summaryRows: [...rows, ...facts(o)],
     charts: charts(o),
   });
@@ -245,4 +248,10 @@ function writeReport(o: SoakObservations, args: SoakArgs, outDir: string, topolo
   for (const f of facts(o)) log(`     ${f.label}: ${f.value}`);
   log(`${verdict.text}; report: ${path.join(outDir, 'report.html')}`);
   return { outDir, verdict };
+}
+
+/** The V8 settings the workers ran with (src/runtime/workflowHeap.ts), read as their config reads the launcher's env. */
+function workerV8Settings(intervalSeconds: number) {
+  const { heapGrowingPercent, semiSpaceMb } = loadConfig(childEnv(fleetEnv(intervalSeconds))).worker;
+  return { heapGrowingPercent, semiSpaceMb };
 }

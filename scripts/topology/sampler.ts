@@ -37,7 +37,7 @@ export interface ProcessSample {
   /** The worker threads' heaps (the workflow thread's, in a worker), read with the collected samples only. */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
-  /** Of threadHeapTotal, the young and the old generation (src/runtime/processStats.ts). */
+  /** Of threadHeapTotal, V8's new space and old space (src/runtime/processStats.ts). */
   threadNewSpace?: number;
   threadOldSpace?: number;
   /** The Temporal server's Go heap (goMemory.ts), read with the collected samples when its endpoint answers. */

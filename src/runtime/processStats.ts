@@ -31,7 +31,7 @@ export interface StatsReport {
    */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
-  /** Of threadHeapTotal, what V8's young and old generations hold (their spaces' memorySize): which one moved. */
+  /** Of threadHeapTotal, V8's new space and old space (each space's memorySize): which one moved. */
   threadNewSpace?: number;
   threadOldSpace?: number;
 }

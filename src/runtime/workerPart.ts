@@ -22,7 +22,7 @@ export async function runWorker(
   onFatal: (reason: string) => void,
 ): Promise<Part> {
   armCrashPoints(config.chaos.crashPoints);
-  // Before the SDK starts the workflow thread, whose isolate reads the flag when it is created and at every GC.
+  // Before the SDK starts the workflow thread: its isolate reads the young generation's flags when it is created.
   boundHeapGrowth(config.worker.heapGrowingPercent);
   fixYoungGeneration(config.worker.semiSpaceMb);
   const workflowBundle = await prebuiltBundle(config.worker.workflowBundlePath);

@@ -100,10 +100,10 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
   for (const name of ['worker-0', 'worker-1'] as const) {
     const thread = collected.get(name)!;
     expect(thread.threadHeapTotal).toBeGreaterThan(0);
-    // Its young and old generations, parts of that total. The worker fixes the young one (WORKER_SEMI_SPACE_MB,
-    // 16 by default): a semi-space of 16 MB from the start, and its twin once the thread is busy.
+    // Its new space and old space, parts of that total (whether the new space holds its size is the probe's to
+    // tell, tests/unit/workflowHeap.test.ts: a busy thread's reaches 32 MiB with V8's own sizing too).
     expect(thread.threadOldSpace).toBeGreaterThan(0);
-    expect(thread.threadNewSpace).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(thread.threadNewSpace).toBeGreaterThan(0);
     expect(thread.threadNewSpace! + thread.threadOldSpace!).toBeLessThan(thread.threadHeapTotal!);
     expect(byName.get(name)?.threadHeapTotal).toBeUndefined();
   }

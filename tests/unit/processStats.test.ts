@@ -24,7 +24,7 @@ it("sums the worker threads' heaps, so a thread that holds 40 MB shows up in the
     expect(heaps!.used).toBeGreaterThan(35 * MB);
     expect(heaps!.total).toBeGreaterThanOrEqual(heaps!.used);
     expect(heaps!.total - before).toBeGreaterThan(35 * MB);
-    // Arrays of 1 MB live in V8's large-object space: neither the young nor the old generation holds them.
+    // Arrays of 1 MB live in V8's large-object space: neither the new space nor the old space holds them.
     expect(heaps!.newSpace).toBeGreaterThan(0);
     expect(heaps!.oldSpace).toBeGreaterThan(0);
     expect(heaps!.newSpace + heaps!.oldSpace).toBeLessThan(heaps!.total - 35 * MB);
