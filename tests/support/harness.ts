@@ -76,6 +76,12 @@ export interface TestTemporal {
   taskQueue: string;
   /** The client's gRPC calls in flight now (tests/support/callsInFlight.ts). */
   callsInFlight(): string[];
+  /**
+   * Activities running in this worker now, on both task queues. An activity outlives its workflow's close until it
+   * returns (nothing cancels one that does not heartbeat): a test that ends a workflow waits for this to reach 0
+   * before the next test counts requests at a stand-in.
+   */
+  activitiesInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -113,6 +119,8 @@ export async function startTestWorker(
     client,
     taskQueue,
     callsInFlight: () => inFlight.methods(),
+    activitiesInFlight: () =>
+      workers.main.getStatus().numInFlightActivities + workers.marketData.getStatus().numInFlightActivities,
     async close() {
       running.shutdown();
       await running.done;
