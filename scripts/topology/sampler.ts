@@ -34,6 +34,8 @@ export interface ProcessSample {
   heapTotal?: number | null;
   /** True when heapUsed was read right after a full collection (sampleAll's `collectHeap`): the live heap. */
   heapCollected?: boolean;
+  /** The main isolate's new space (src/runtime/processStats.ts). */
+  newSpace?: number;
   /** The worker threads' heaps (the workflow thread's, in a worker), read with the collected samples only. */
   threadHeapUsed?: number;
   threadHeapTotal?: number;
@@ -102,6 +104,7 @@ export async function sampleProcess(
     sample.heapUsed = stats?.heapUsed ?? null;
     sample.heapTotal = stats?.heapTotal ?? null;
     if (stats?.collected) sample.heapCollected = true;
+    if (stats) sample.newSpace = stats.newSpace;
     if (typeof stats?.threadHeapTotal === 'number') {
       sample.threadHeapUsed = stats.threadHeapUsed;
       sample.threadHeapTotal = stats.threadHeapTotal;

@@ -24,6 +24,8 @@ export interface StatsReport {
   at: number;
   /** True when a full collection ran just before these figures were read. */
   collected: boolean;
+  /** The main isolate's new space (both semi-spaces), whose size V8 changes unless node's command line fixes it. */
+  newSpace: number;
   /**
    * The worker threads' V8 heaps (the SDK runs workflow code in one), summed: used and committed bytes, as they
    * stand (no collection: only the thread itself could run one). Read on `collect` requests only, from
@@ -96,7 +98,9 @@ export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): v
     const collected = message.collect === true;
     if (collected) collectGarbage();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at: Date.now(), collected };
+    const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+    const at = Date.now();
+    const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at, collected, newSpace };
     const threads = collected ? threadHeaps() : null;
     if (threads) {
       Object.assign(report, {

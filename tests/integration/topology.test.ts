@@ -42,7 +42,8 @@ function exchangeRate(): Promise<number> {
 beforeAll(async () => {
   topology = await launchTopology({
     workers: 2,
-    env: { TEMPORAL_TASK_QUEUE: 'topology-test', WORKER_SHUTDOWN_GRACE_SECONDS: '5' },
+    // Semi-spaces of 32 MiB, a size V8 never reaches alone (16 at most): seen in a worker, the launcher set it.
+    env: { TEMPORAL_TASK_QUEUE: 'topology-test', WORKER_SHUTDOWN_GRACE_SECONDS: '5', WORKER_SEMI_SPACE_MB: '32' },
     fakeAlphaVantage: { priceWander: { periodSeconds: 60, amplitude: 0.04 } },
   });
   timings.startup = topology.startupMs;
@@ -106,7 +107,10 @@ test('every role is sampled: RSS for all, heap for the node processes', async ()
     expect(thread.threadNewSpace).toBeGreaterThan(0);
     expect(thread.threadNewSpace! + thread.threadOldSpace!).toBeLessThan(thread.threadHeapTotal!);
     expect(byName.get(name)?.threadHeapTotal).toBeUndefined();
+    // The main isolate's young generation as configured: the launcher put the flags on node's command line.
+    expect(thread.newSpace).toBe(2 * 32 * 1024 * 1024);
   }
+  expect(collected.get('api')?.newSpace).toBeLessThan(2 * 32 * 1024 * 1024);
 });
 
 test('the workers and the API run on the allocator the launcher chose (jemalloc where installed), as in the image', () => {
