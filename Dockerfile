@@ -36,6 +36,4 @@ COPY migrations ./migrations
 ENV WORKFLOW_BUNDLE_PATH=$WORKFLOW_BUNDLE_PATH
 # The node image's unprivileged user (uid 1000); nothing in /app is writable by it, nor needs to be.
 USER node
-# The main isolate's young generation fixed as WORKER_SEMI_SPACE_MB's default fixes the workflow thread's
-# (src/runtime/workflowHeap.ts): only node's command line sets it. Another WORKER_SEMI_SPACE_MB: change both.
-CMD ["node", "--min-semi-space-size=16", "--max-semi-space-size=16", "dist/workerMain.js"]
+CMD ["node", "dist/workerMain.js"]

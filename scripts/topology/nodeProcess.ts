@@ -44,8 +44,6 @@ export async function buildDist(log: (line: string) => void): Promise<void> {
 export interface NodeRoleSpec {
   name: RoleName;
   entry: 'workerMain.js' | 'apiMain.js';
-  /** Node's own flags, before the entry point: those that only the command line sets. */
-  nodeFlags?: string[];
   env: NodeJS.ProcessEnv;
   logFile: string;
 }
@@ -54,7 +52,7 @@ export function spawnNodeRole(spec: NodeRoleSpec): OwnedProcess {
   return spawnOwned({
     name: spec.name,
     command: process.execPath,
-    args: [...(spec.nodeFlags ?? []), path.join(DIST, spec.entry)],
+    args: [path.join(DIST, spec.entry)],
     logFile: spec.logFile,
     cwd: PROJECT_ROOT,
     env: spec.env,

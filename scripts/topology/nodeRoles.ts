@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
-import { youngGenerationFlags } from '../../src/runtime/workflowHeap';
 import { spawnNodeRole, waitForApi, waitForWorker } from './nodeProcess';
 import { type Exit, type OwnedProcess, type RoleName } from './ownedProcess';
 import { describeExit, type Parts } from './parts';
@@ -49,14 +47,12 @@ export async function startWorker(parts: Parts, i: number): Promise<number> {
   const name: RoleName = `worker-${i}`;
   const logFile = path.join(parts.config.runDir, 'logs', `${name}.log`);
   const env = parts.config.appEnv;
-  // The main isolate's young generation as the workflow thread's: node's command line is the only way to set it.
-  const nodeFlags = youngGenerationFlags(loadConfig(env).worker.semiSpaceMb);
   return parts.timed(
     `startWorker(${i})`,
     () =>
       startNodeRole(
         parts,
-        () => (parts.workers[i] = spawnNodeRole({ name, entry: 'workerMain.js', nodeFlags, env, logFile })),
+        () => (parts.workers[i] = spawnNodeRole({ name, entry: 'workerMain.js', env, logFile })),
         (worker) => waitForWorker(worker),
       ),
     (pid) => `pid ${pid} polls its task queue`,

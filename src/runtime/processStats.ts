@@ -24,7 +24,10 @@ export interface StatsReport {
   at: number;
   /** True when a full collection ran just before these figures were read. */
   collected: boolean;
-  /** The main isolate's new space (both semi-spaces), whose size V8 changes unless node's command line fixes it. */
+  /**
+   * The main isolate's new space (both semi-spaces, space_size), read before any collection this request asks for:
+   * V8 resizes it with the allocation rate, and a full collection at a low rate halves it (docs/soak/README.md).
+   */
   newSpace: number;
   /**
    * The worker threads' V8 heaps (the SDK runs workflow code in one), summed: used and committed bytes, as they
@@ -96,9 +99,9 @@ export function answerStatsRequests(opts: { onParentGone?: () => void } = {}): v
   process.on('message', (message: unknown) => {
     if (!isStatsRequest(message) || !process.connected) return;
     const collected = message.collect === true;
+    const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
     if (collected) collectGarbage();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
     const at = Date.now();
     const report: StatsReport = { type: 'stats', rss, heapUsed, heapTotal, external, at, collected, newSpace };
     const threads = collected ? threadHeaps() : null;

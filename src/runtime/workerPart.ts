@@ -9,7 +9,7 @@ import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createBotWorkers, runBotWorkers } from '../worker';
 import { buildAlphaVantageClient } from './alphaVantageClient';
 import type { Part } from './shutdown';
-import { boundHeapGrowth, fixYoungGeneration, missingFromCommandLine } from './workflowHeap';
+import { boundHeapGrowth, fixYoungGeneration } from './workflowHeap';
 
 // The worker's composition root (npm run worker, and the worker half of npm start): the activities' dependencies
 // (the ledger, the market-data cache and Alpha Vantage, the clock by default) and the workers that run them.
@@ -25,13 +25,6 @@ export async function runWorker(
   // Before the SDK starts the workflow thread: its isolate reads the young generation's flags when it is created.
   boundHeapGrowth(config.worker.heapGrowingPercent);
   fixYoungGeneration(config.worker.semiSpaceMb);
-  const missing = missingFromCommandLine(config.worker.semiSpaceMb);
-  if (missing.length) {
-    log(
-      `worker: WORKER_SEMI_SPACE_MB=${config.worker.semiSpaceMb} fixes the workflow thread's young generation; ` +
-        `the main isolate's keeps V8's sizing unless node starts with ${missing.join(' ')}`,
-    );
-  }
   const workflowBundle = await prebuiltBundle(config.worker.workflowBundlePath);
   const connection = await connectWorker(temporalEndpoint(config.temporal, temporalAddress));
   const added = await ensureSearchAttributes(connection.operatorService, config.temporal.namespace);

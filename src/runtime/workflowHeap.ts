@@ -17,25 +17,17 @@ export function boundHeapGrowth(percent: number): void {
 // diagnostic reports every 30 s showed the thread's at 32, 16 and 1 MiB in turn (docs/soak/README.md, "Where the
 // steps come from"), and each regrowth touches fresh pages that the RSS keeps. One fixed size removes that
 // resizing: 16 MiB semi-spaces are V8's own largest on 64-bit, where a busy thread ends up anyway. An isolate
-// reads these flags when it is created: the worker sets them for the workflow thread before the SDK starts it, and
-// the main isolate, created before any code runs, takes them from node's command line only (NODE_OPTIONS refuses
-// --min-semi-space-size). The launcher passes them (scripts/topology/nodeRoles.ts); `npm start`, `npm run worker`,
-// the image and the compose file pass the default's (tests/unit/workerCommandLines.test.ts holds them to it).
+// reads these flags when it is created, so the worker's main isolate, created before, keeps V8's sizing. Node's
+// command line would reach it (NODE_OPTIONS refuses --min-semi-space-size), but flags there bind every isolate, the
+// thread's too, whatever WORKER_SEMI_SPACE_MB says; and a full collection at a low allocation rate still halves a
+// fixed new space (tried and reverted, docs/soak/README.md, "The main isolate's young generation").
 
 /** The sizes V8 takes as they are (MiB): it rounds the largest semi-space up to a power of two, not the least. */
 export const SEMI_SPACE_SIZES: readonly number[] = [0, 1, 2, 4, 8, 16, 32, 64];
 
-/** V8's `--min-semi-space-size` and `--max-semi-space-size`, both `mb`; none for 0 (V8's own sizing). */
-export function youngGenerationFlags(mb: number): string[] {
-  return mb === 0 ? [] : [`--min-semi-space-size=${mb}`, `--max-semi-space-size=${mb}`];
-}
-
-/** Sets youngGenerationFlags(mb) for the isolates created after: the workflow thread's. */
+/** V8's `--min-semi-space-size` and `--max-semi-space-size`, both `mb`, for isolates created after; 0: V8's own. */
 export function fixYoungGeneration(mb: number): void {
-  for (const flag of youngGenerationFlags(mb)) v8.setFlagsFromString(flag);
-}
-
-/** Of youngGenerationFlags(mb), those node was not started with: the main isolate keeps V8's sizing without them. */
-export function missingFromCommandLine(mb: number, execArgv: readonly string[] = process.execArgv): string[] {
-  return youngGenerationFlags(mb).filter((flag) => !execArgv.includes(flag));
+  if (mb === 0) return;
+  v8.setFlagsFromString(`--min-semi-space-size=${mb}`);
+  v8.setFlagsFromString(`--max-semi-space-size=${mb}`);
 }

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { assertApiBinding, configDefaults, loadConfig } from '../../src/config';
-import { youngGenerationFlags } from '../../src/runtime/workflowHeap';
 
 // docker-compose.yml as Docker Compose itself reads it (`docker-compose config`: merged anchors, interpolated
 // variables), judged on what the deployment promises. No container engine is needed, nor run.
@@ -19,7 +18,6 @@ interface Service {
   deploy?: { replicas?: number };
   healthcheck?: { test: string[] };
   entrypoint?: string[];
-  command?: string[];
   stop_grace_period?: string;
 }
 
@@ -87,12 +85,6 @@ if (!hasCompose) {
     )?.[1];
     expect(dockerfileBundle).toBeDefined();
     expect(envOf('worker').WORKFLOW_BUNDLE_PATH).toBe(dockerfileBundle);
-  });
-
-  it("starts the worker's node with the young generation its settings ask for (only the command line sets it)", () => {
-    const flags = youngGenerationFlags(loadConfig(envOf('worker')).worker.semiSpaceMb);
-    expect(flags).toHaveLength(2);
-    expect(services.worker.command).toEqual(['node', ...flags, 'dist/workerMain.js']);
   });
 
   it('gives the worker longer to stop than the grace its activities get', () => {

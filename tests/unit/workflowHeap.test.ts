@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { missingFromCommandLine, youngGenerationFlags } from '../../src/runtime/workflowHeap';
 
 // boundHeapGrowth and fixYoungGeneration (src/runtime/workflowHeap.ts), applied as the worker applies them: before
 // a worker thread starts. Each setting runs in a fresh process, since V8 flags are per process.
@@ -37,32 +36,5 @@ describe('the workflow thread young generation', () => {
     expect(idleNewSpaceMb(0)).toBeLessThan(16);
     expect(idleNewSpaceMb(16)).toBe(16);
     expect(idleNewSpaceMb(8)).toBe(8);
-  });
-});
-
-describe('the main isolate young generation', () => {
-  /** A fresh node's main isolate new space (both semi-spaces) after some garbage, in MiB. */
-  function mainNewSpaceMb(flags: string[]): number {
-    const script =
-      "let a = []; for (let i = 0; i < 2e6; i++) { a.push({ i }); if (a.length > 1e4) a = []; } console.log(require('v8')" +
-      ".getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576)";
-    const run = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    if (run.status !== 0) throw new Error(`node ${flags.join(' ')} exited ${run.status}: ${run.stderr}`);
-    return Number(run.stdout);
-  }
-
-  it('takes the size from the command line flags the worker is started with', () => {
-    // Seen: 16 MiB with V8's own sizing (it grows to 32 at most); 2 x 32 with the flags for 32.
-    expect(mainNewSpaceMb(youngGenerationFlags(32))).toBe(64);
-    expect(mainNewSpaceMb(youngGenerationFlags(0))).toBeLessThan(64);
-  });
-
-  it("names the flags node lacks for the size configured, and none when it has them or the size is V8's own", () => {
-    const sixteen = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
-    expect(youngGenerationFlags(16)).toEqual(sixteen);
-    expect(missingFromCommandLine(16, sixteen)).toEqual([]);
-    expect(missingFromCommandLine(16, ['--max-semi-space-size=16'])).toEqual(['--min-semi-space-size=16']);
-    expect(missingFromCommandLine(8, sixteen)).toEqual(youngGenerationFlags(8));
-    expect(missingFromCommandLine(0, [])).toEqual([]);
   });
 });
