@@ -43,6 +43,10 @@ beforeAll(async () => {
     0,
   );
 });
+// Closing a cycle does not stop its activities (they do not heartbeat): one the worker started just before an
+// earlier test closed its bot may send its price request only now, behind the fetch lock or a busy machine, and take
+// this test's queued slow answer (a CI run saw that: slowpoke read IDLE, its own request not yet sent).
+beforeEach(() => eventually(() => Promise.resolve(temporal.activitiesInFlight() === 0 || undefined), 40_000));
 afterAll(async () => {
   await api?.stop();
   await temporal?.close();
@@ -100,10 +104,6 @@ it('cancelling a cycle workflow records a failed cycle and the bot cycles on', a
     );
     return open.includes(true) ? undefined : true;
   });
-  // Closing a cycle does not stop its activities (they do not heartbeat): one the worker started just before the
-  // close may send its price request only now, behind the fetch lock or a busy machine, and take the next test's
-  // queued slow answer (a CI run saw that: slowpoke read IDLE, its own request not yet sent).
-  await eventually(() => Promise.resolve(temporal.activitiesInFlight() === 0 || undefined), 40_000);
 });
 
 it('answers 202 to an archive that waits on a slow cycle, then archives the bot when that cycle completes', async () => {
